@@ -1,0 +1,54 @@
+# Two commands for a fresh Debian machine with Python 3.11: `make run` and `make test`.
+# Both install what is missing (system packages via apt as root, Python packages from the
+# hash-pinned locks into .venv) and are safe to repeat: the venv is reused while the lock it
+# was installed from is unchanged (a stamp file named after the lock's hash).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+BENCH_MAX_RATIO ?= 1.5
+PYTEST_ARGS ?=
+
+lock_hash = $(shell sha256sum $(1) | cut -c1-16)
+RUN_STAMP := $(VENV)/.installed-run-$(call lock_hash,requirements.lock)
+DEV_STAMP := $(VENV)/.installed-dev-$(call lock_hash,requirements-dev.lock)
+
+.PHONY: run test lint bench samples system-deps
+
+run: system-deps $(RUN_STAMP)
+	$(BIN)/pipeline run input --out output
+
+test: system-deps lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: $(DEV_STAMP)
+	$(BIN)/python bench/bench_text.py --max-ratio $(BENCH_MAX_RATIO)
+
+samples: $(DEV_STAMP)
+	$(BIN)/python scripts/make_samples.py
+
+system-deps:
+	PYTHON=$(PYTHON) bash scripts/install-system-deps.sh
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Python 3.11 or newer is needed: make PYTHON=python3.11 ..." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# The lock pins setuptools too, so the editable install builds without fetching anything
+# unpinned (--no-build-isolation).
+$(RUN_STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.installed-run-*
+	touch $@
+
+$(DEV_STAMP): requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.installed-dev-*
+	touch $@

@@ -1,0 +1,30 @@
+"""Official statements (PDF text layers, text files) to clean, structured JSON.
+
+The Python API gives the same results as the command line::
+
+    from pipeline import Config, process_path
+    document = process_path(Path("statement.pdf"), Config())
+    document.to_dict(__version__)  # the published JSON object (see ``pipeline schema``)
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from pipeline.config import Config
+from pipeline.models import Document
+from pipeline.process import process_bytes, process_path, process_text
+
+DISTRIBUTION = "statement-pipeline"
+
+try:
+    __version__ = version(DISTRIBUTION)
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "Config",
+    "Document",
+    "__version__",
+    "process_bytes",
+    "process_path",
+    "process_text",
+]

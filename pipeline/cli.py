@@ -1,0 +1,246 @@
+"""The command line: arguments to ``Config``, a call into ``batch`` or ``process``, exit codes.
+
+stdout carries data only (JSON, JSONL, the schema); progress, failures and the summary go to
+stderr, so ``pipeline run --jsonl | jq`` works while the progress bar shows on the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from pipeline import __version__
+from pipeline.batch import ItemResult, RunSummary, default_workers, plan_run, run_batch
+from pipeline.config import Config
+from pipeline.errors import ExitCode, NoInputError, PipelineError
+from pipeline.inputs import display_path
+from pipeline.models import Document, Status
+from pipeline.output import to_json, to_jsonl
+from pipeline.process import process_bytes, process_path
+from pipeline.schema import json_schema
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+SCHEMA_INDENT = 2
+
+app = typer.Typer(
+    name="pipeline",
+    help="Official statements (PDF text layers, .txt files) to clean, structured JSON.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# Rich draws on stdout by default; everything but data goes to stderr here.
+stderr_console = Console(stderr=True, soft_wrap=True, highlight=False)
+
+# --- shared options ---------------------------------------------------------------------------
+
+PasswordOption = Annotated[
+    str | None,
+    typer.Option("--password", help="Password for encrypted PDFs.", show_default=False),
+]
+JsonlOption = Annotated[
+    bool, typer.Option("--jsonl", help="One compact JSON object per line on stdout.")
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bar, failure lines or summary.")
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-w",
+        min=1,
+        help="Documents processed at once (default: all cores; 1 runs in this process).",
+        show_default=False,
+    ),
+]
+
+
+# --- the one place exceptions become exit codes ----------------------------------------------
+
+
+@contextmanager
+def exit_codes() -> Iterator[None]:
+    """Turn run-level errors and Ctrl-C into a message on stderr and their exit code."""
+    try:
+        yield
+    except PipelineError as exc:
+        say(f"pipeline: {exc}")
+        raise typer.Exit(int(exc.exit_code)) from None
+    except KeyboardInterrupt:
+        say("pipeline: interrupted")
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+# --- stdout and stderr -----------------------------------------------------------------------
+
+
+def say(text: str) -> None:
+    """A line for the person at the terminal (stderr, no markup read from file names)."""
+    stderr_console.print(text, markup=False)
+
+
+def emit(text: str) -> None:
+    """Data on stdout as UTF-8, whatever the locale, flushed so a pipe sees it at once."""
+    sys.stdout.flush()
+    try:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        # The reader left (`| head`): send the rest nowhere, as Python's docs advise, so the
+        # run still finishes its files instead of dying on the next write.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        emit(f"pipeline {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    """Official statements (PDF text layers, .txt files) to clean, structured JSON."""
+
+
+@app.command()
+def run(
+    input_dir: Annotated[
+        Path,
+        typer.Argument(
+            metavar="INPUT_DIR", help="Folder of PDFs and text files, read recursively."
+        ),
+    ] = Path("input"),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the JSON results and index.jsonl.")
+    ] = Path("output"),
+    workers: WorkersOption = None,
+    password: PasswordOption = None,
+    quiet: QuietOption = False,
+    jsonl: JsonlOption = False,
+) -> None:
+    """Clean every file below INPUT_DIR into OUT/<same path>.json, plus OUT/index.jsonl."""
+    config = Config(password=password)
+    with exit_codes():
+        tasks = plan_run(input_dir, out)
+        show_progress = stderr_console.is_terminal and not quiet
+        with _progress(len(tasks), enabled=show_progress) as advance:
+            summary = run_batch(
+                tasks,
+                out,
+                config,
+                workers=workers or default_workers(),
+                on_result=_result_reporter(advance, jsonl=jsonl, quiet=quiet),
+            )
+        if not quiet:
+            say(_summary_line(summary))
+    raise typer.Exit(int(summary.exit_code))
+
+
+@app.command()
+def clean(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE|-", help="A PDF or text file; - reads stdin.")
+    ],
+    jsonl: JsonlOption = False,
+    password: PasswordOption = None,
+) -> None:
+    """Clean one file and print its JSON on stdout (exit 1 when the document failed)."""
+    config = Config(password=password)
+    with exit_codes():
+        document = _clean_one(file, config)
+        as_dict = document.to_dict(__version__)
+        emit(to_jsonl(as_dict) if jsonl else to_json(as_dict))
+    failed = document.status is Status.FAILED
+    raise typer.Exit(int(ExitCode.SOME_FAILED if failed else ExitCode.OK))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of one output document."""
+    emit(json.dumps(json_schema(), ensure_ascii=False, indent=SCHEMA_INDENT) + "\n")
+
+
+def main() -> None:
+    """Entry point of ``python -m pipeline``."""
+    app(prog_name="pipeline")
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _clean_one(file: Path, config: Config) -> Document:
+    if str(file) == STDIN:
+        return process_bytes(sys.stdin.buffer.read(), STDIN_NAME, config)
+    if not file.exists():
+        raise NoInputError(f"{file} does not exist")
+    if file.is_dir():
+        raise NoInputError(f"{file} is a folder: use `pipeline run {file}`")
+    return process_path(file, config, display_path=display_path(file))
+
+
+@contextmanager
+def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr; yields the function that advances it by one document."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=stderr_console, disable=not enabled) as progress:
+        task_id = progress.add_task("cleaning", total=total)
+        yield lambda: progress.advance(task_id)
+
+
+def _result_reporter(
+    advance: Callable[[], None], *, jsonl: bool, quiet: bool
+) -> Callable[[ItemResult], None]:
+    def report(result: ItemResult) -> None:
+        if jsonl:
+            emit(to_jsonl(result.document))
+        if result.status == Status.FAILED and not quiet:
+            say(f"failed: {result.task.display_path}: {result.error_message}")
+        advance()
+
+    return report
+
+
+def _summary_line(summary: RunSummary) -> str:
+    return (
+        f"{summary.total} documents: {summary.ok} ok, {summary.partial} partial, "
+        f"{summary.failed} failed; index: {summary.index_path}"
+    )

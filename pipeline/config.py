@@ -1,0 +1,48 @@
+"""The run's configuration: one frozen value, changed with ``dataclasses.replace``.
+
+Every threshold a heuristic uses lives here with a docstring, so no stage hides a magic number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    # --- switches: one per repair ------------------------------------------------------------
+    fix_encoding: bool = True
+    """Repair mojibake (ftfy, single-byte code-page damage)."""
+    fix_lookalikes: bool = True
+    """Replace Latin/Cyrillic look-alike letters inside words of the other script."""
+    remove_furniture: bool = True
+    """Move running headers, footers and page numbers out of the text."""
+    dehyphenate: bool = True
+    """Undo line-end hyphenation where the lexicon says the joined word is real."""
+
+    # --- furniture ---------------------------------------------------------------------------
+    furniture_zone: float = 0.12
+    """Share of the page height at the top and at the bottom where headers/footers may sit."""
+    furniture_min_repeats: int = 2
+    """A line must recur on at least this many pages to count as a running header/footer."""
+
+    # --- reflow ------------------------------------------------------------------------------
+    indent_tolerance: float = 3.0
+    """Points: a first line indented by more than this against the text's left edge starts a
+    paragraph."""
+    gap_ratio: float = 1.35
+    """A vertical gap this many times the document's usual line pitch separates paragraphs."""
+    hyphen_min_zipf: float = 1.0
+    """Minimum wordfreq Zipf frequency for a joined hyphenated word to count as known."""
+
+    # --- extraction --------------------------------------------------------------------------
+    password: str | None = None
+    """Password for encrypted PDFs."""
+    max_pages: int | None = None
+    """Refuse documents with more pages than this (None: no limit)."""
+
+    def fingerprint(self) -> str:
+        """A stable text of every setting that can change a document's result."""
+        return ";".join(
+            f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name != "password"
+        )

@@ -1,0 +1,307 @@
+"""PDF text layer → pages of lines with geometry; the per-page "is this layer usable?" verdict.
+
+pdfplumber (on pdfminer.six) reads the characters; we group its words into visual lines
+ourselves so that two pieces of text on one row but far apart (a running header at the left, a
+page number at the right) stay two lines, which the furniture stage can then recognise.
+A page whose layer reads as garbage gets method "none" and a short reason; the OCR stage may
+re-read it later.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import logging
+import re
+import statistics
+import struct
+import zlib
+from collections.abc import Iterator, Sequence
+from operator import itemgetter
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.psparser import PSException
+from pdfplumber.utils.clustering import cluster_objects
+from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.text import dedupe_chars, extract_words
+
+from pipeline.config import Config
+from pipeline.errors import (
+    DamagedDocumentError,
+    DocumentError,
+    EmptyInputError,
+    EncryptedDocumentError,
+    UnsupportedInputError,
+)
+from pipeline.lexicon import WORD, known_share
+from pipeline.models import Box, Extraction, Line, Origin, Page
+
+MEDIA_TYPE = "application/pdf"
+
+PDF_MAGIC = b"%PDF-"
+MAGIC_SEARCH_WINDOW = 1024
+"""Bytes searched for the ``%PDF-`` header: readers accept junk before it up to this offset."""
+
+# --- line building -------------------------------------------------------------------------
+
+WORD_X_TOLERANCE = 3.0
+"""Points: pdfplumber's default; a wider gap between two characters starts a new word."""
+ROW_Y_TOLERANCE = 3.0
+"""Points: words whose tops differ by at most this sit on one row (pdfplumber's default)."""
+ROW_SPLIT_GAP_EM = 3.0
+"""A horizontal gap wider than this many font sizes splits a row into separate lines. Word
+gaps of justified text stay well under it; header-and-page-number rows are far over it."""
+UNEVEN_GAP_RATIO = 2.0
+"""...and more than this many times the median of the row's other gaps (see _is_column_gap)."""
+BOLD_FONT_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+"""Font-name parts that mark a heavy weight ("ABCDEF+DejaVuSerif-Bold", "Arial,Black")."""
+BOLD_MAJORITY = 0.5
+"""A line is bold when more than this share of its characters are set in a heavy font."""
+
+# --- the per-page verdict ------------------------------------------------------------------
+
+CID_CODE = re.compile(r"\(cid:\d+\)")
+MAX_CID_SHARE = 0.10
+"""Glyphs without a Unicode mapping ("(cid:NN)") tolerated as a share of the page's characters;
+a few stray symbols (bullets, dingbats) are normal, a tenth means the font has no map."""
+REPLACEMENT_CHAR = "\ufffd"
+MAX_REPLACEMENT_SHARE = 0.02
+"""Share of U+FFFD characters tolerated: each one is a character the layer could not decode."""
+PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+MAX_PRIVATE_USE_SHARE = 0.05
+"""Share of private-use code points tolerated (symbol fonts put a few bullets there)."""
+COMMON_WORD_ZIPF = 3.0
+"""A word counts as known from this Zipf frequency on (once per million words). Lower bars let
+garbage through: wordfreq knows many short junk tokens at Zipf 1-2 ("Knn", "nnaTe")."""
+MIN_KNOWN_SHARE = 0.25
+"""Below this share of common words the layer is garbage (a wrong-script OCR layer, a shifted
+encoding). Measured: real pages 0.39-1.0 (a table page lowest), garbage pages 0.00-0.12."""
+MIN_WORDS_FOR_LEXICON = 15
+"""Pages with fewer words (3+ letters) than this get no lexicon verdict: too little evidence."""
+
+MAX_REASON_CHARS = 120
+"""pdfminer's own error messages are cut to this length in ours."""
+
+PDF_PARSE_ERRORS: tuple[type[BaseException], ...] = (
+    PdfminerException,
+    PSException,
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    AssertionError,
+    RecursionError,
+    struct.error,
+    zlib.error,
+)
+"""What pdfminer raises on damaged files: its own exceptions, but also plain Python errors
+from the middle of its parsers (a missing key, a bad stream, a reference cycle)."""
+
+PDFMINER_LOGGERS = ("pdfminer", "pdfplumber")
+
+
+def _quiet_pdfminer() -> None:
+    """pdfminer logs every recoverable oddity at WARNING; only real errors may reach stderr."""
+    for name in PDFMINER_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+_quiet_pdfminer()
+
+
+# --- the verdict -----------------------------------------------------------------------------
+
+
+def text_layer_problem(text: str) -> str | None:
+    """None when a page's text layer is usable, else a short reason why it is not."""
+    cid_codes = len(CID_CODE.findall(text))
+    visible = re.sub(r"\s", "", CID_CODE.sub("", text))
+    glyphs = len(visible) + cid_codes
+    if glyphs == 0:
+        return "no text layer"
+    cid_share = cid_codes / glyphs
+    if cid_share > MAX_CID_SHARE:
+        return f"(cid:NN) codes: {cid_share:.0%} of characters"
+    if visible.count(REPLACEMENT_CHAR) / glyphs > MAX_REPLACEMENT_SHARE:
+        return "replacement characters U+FFFD"
+    if len(PRIVATE_USE.findall(visible)) / glyphs > MAX_PRIVATE_USE_SHARE:
+        return "private-use characters"
+    # The "cid" inside each code is itself an English word: take the codes out first.
+    words_text = _join_soft_hyphenated(CID_CODE.sub(" ", text))
+    if sum(len(w) >= 3 for w in WORD.findall(words_text)) >= MIN_WORDS_FOR_LEXICON:
+        share = known_share(words_text, COMMON_WORD_ZIPF)
+        if share < MIN_KNOWN_SHARE:
+            return f"few known words ({share:.0%})"
+    return None
+
+
+def _join_soft_hyphenated(text: str) -> str:
+    """Join words split by a soft hyphen at a line end, so the lexicon sees whole words."""
+    return text.replace("\u00ad\n", "").replace("\u00ad", "")
+
+
+# --- opening ---------------------------------------------------------------------------------
+
+
+def extract_pdf(data: bytes, config: Config) -> Extraction:
+    """Read every page's text layer into lines; raise a ``DocumentError`` for unreadable PDFs."""
+    _check_is_pdf(data)
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data), password=config.password or "")
+    except PdfminerException as exc:
+        raise _open_error(exc.args[0] if exc.args else exc, config) from None
+    except PDF_PARSE_ERRORS as exc:
+        raise _open_error(exc, config) from None
+    with pdf:
+        try:
+            page_count = len(pdf.pages)
+        except PDF_PARSE_ERRORS as exc:
+            raise DamagedDocumentError(f"damaged PDF: {_brief(exc)}") from None
+        if config.max_pages is not None and page_count > config.max_pages:
+            raise DocumentError(
+                f"PDF has {page_count} pages, more than the limit of {config.max_pages}"
+            )
+        pages: list[Page] = []
+        warnings: list[str] = []
+        for number, pdf_page in enumerate(pdf.pages, start=1):
+            page, warning = _read_page(pdf_page, number)
+            pages.append(page)
+            if warning:
+                warnings.append(warning)
+    if not pages:
+        raise DamagedDocumentError("damaged PDF: it has no pages")
+    return Extraction(pages=tuple(pages), media_type=MEDIA_TYPE, warnings=tuple(warnings))
+
+
+def _check_is_pdf(data: bytes) -> None:
+    if not data:
+        raise EmptyInputError("empty file")
+    if PDF_MAGIC not in data[:MAGIC_SEARCH_WINDOW]:
+        raise UnsupportedInputError("not a PDF: no %PDF- header")
+
+
+def _open_error(cause: BaseException, config: Config) -> DocumentError:
+    """The document-level error for a PDF that pdfminer would not open."""
+    if isinstance(cause, PDFPasswordIncorrect):
+        if config.password:
+            return EncryptedDocumentError("encrypted PDF: the given password does not open it")
+        return EncryptedDocumentError("encrypted PDF: needs a password (--password)")
+    if isinstance(cause, PDFEncryptionError):
+        return EncryptedDocumentError(f"encrypted PDF: {_brief(cause)}")
+    return DamagedDocumentError(f"damaged PDF: {_brief(cause)}")
+
+
+def _brief(exc: BaseException) -> str:
+    """pdfminer's reason in one short line (its class name when it gives no message)."""
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    if len(message) > MAX_REASON_CHARS:
+        message = message[: MAX_REASON_CHARS - 1] + "…"
+    return message
+
+
+# --- one page --------------------------------------------------------------------------------
+
+
+def _read_page(pdf_page: Any, number: int) -> tuple[Page, str | None]:
+    """One page's lines and verdict, plus a warning when text was set aside or unreadable."""
+    width, height = float(pdf_page.width), float(pdf_page.height)
+    try:
+        lines = _page_lines(pdf_page, number)
+    except PDF_PARSE_ERRORS as exc:
+        reason = f"damaged page: {_brief(exc)}"
+        return Page(number, (), "none", width, height, reason), f"page {number}: {reason}"
+    finally:
+        # pdfplumber caches the parsed layout per page; without this a long PDF keeps them all.
+        pdf_page.close()
+    problem = text_layer_problem("\n".join(line.text for line in lines))
+    if problem is None:
+        return Page(number, tuple(lines), "text", width, height), None
+    set_aside = sum(len(line.text) for line in lines)
+    warning = (
+        f"page {number}: text layer not used ({problem}); "
+        f"{set_aside} characters in {len(lines)} lines left for OCR to re-read"
+        if lines
+        else None
+    )
+    return Page(number, (), "none", width, height, problem), warning
+
+
+def _page_lines(pdf_page: Any, number: int) -> list[Line]:
+    """The page's visual lines, top to bottom and left to right within a row."""
+    words = extract_words(
+        _unique_chars(pdf_page.chars),
+        x_tolerance=WORD_X_TOLERANCE,
+        y_tolerance=ROW_Y_TOLERANCE,
+        return_chars=True,
+    )
+    lines: list[Line] = []
+    for row in cluster_objects(words, itemgetter("top"), ROW_Y_TOLERANCE):
+        for segment in _split_row(sorted(row, key=itemgetter("x0"))):
+            lines.append(_make_line(segment, number))
+    return lines
+
+
+def _unique_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The page's characters without fake-bold duplicates (a glyph printed twice, offset a bit).
+
+    pdfplumber's ``dedupe_chars`` restores the input order with ``list.index``, quadratic in
+    the number of characters (seconds on a dense page), so it gets one row at a time: duplicates
+    lie within its 1-point tolerance of each other, hence always inside one row. The survivors
+    go back into content-stream order, which pdfplumber's word extraction relies on.
+    """
+    stream_order = {id(char): index for index, char in enumerate(chars)}
+    rows = cluster_objects(chars, itemgetter("doctop"), ROW_Y_TOLERANCE)
+    unique = [char for row in rows for char in dedupe_chars(row)]
+    return sorted(unique, key=lambda char: stream_order[id(char)])
+
+
+def _split_row(words: Sequence[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """Split a row (sorted left to right) at gaps far wider than its other word gaps."""
+    gaps = [right["x0"] - left["x1"] for left, right in itertools.pairwise(words)]
+    segment: list[dict[str, Any]] = []
+    for index, word in enumerate(words):
+        if segment and _is_column_gap(gaps, index - 1, _word_size(word)):
+            yield segment
+            segment = []
+        segment.append(word)
+    if segment:
+        yield segment
+
+
+def _is_column_gap(gaps: Sequence[float], index: int, size: float) -> bool:
+    """A gap that separates two pieces of text rather than two words of one line.
+
+    Justification stretches every gap of a line alike, so a wide gap only splits the row when
+    it is also much wider than the row's other gaps.
+    """
+    gap = gaps[index]
+    others = [g for i, g in enumerate(gaps) if i != index]
+    typical = statistics.median(others) if others else 0.0
+    return gap > ROW_SPLIT_GAP_EM * size and gap > UNEVEN_GAP_RATIO * typical
+
+
+def _word_size(word: dict[str, Any]) -> float:
+    return float(statistics.median(char["size"] for char in word["chars"]))
+
+
+def _make_line(words: Sequence[dict[str, Any]], number: int) -> Line:
+    chars = [char for word in words for char in word["chars"]]
+    inked = [char for char in chars if not char["text"].isspace()] or chars
+    heavy = sum(bool(BOLD_FONT_NAME.search(char.get("fontname") or "")) for char in inked)
+    box = Box(
+        x0=min(float(w["x0"]) for w in words),
+        top=min(float(w["top"]) for w in words),
+        x1=max(float(w["x1"]) for w in words),
+        bottom=max(float(w["bottom"]) for w in words),
+    )
+    return Line(
+        text=" ".join(word["text"] for word in words),
+        page=number,
+        origin=Origin.TEXT_LAYER,
+        box=box,
+        size=round(float(statistics.median(char["size"] for char in inked)), 2),
+        bold=heavy / len(inked) > BOLD_MAJORITY,
+    )

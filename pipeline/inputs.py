@@ -1,0 +1,200 @@
+"""Which files a run reads, in which order, what they really are, and where their results go.
+
+The order is deterministic (sorted relative paths) so two runs over the same folder produce the
+same index; the media type comes from the content, because a file's name may lie.
+"""
+
+from __future__ import annotations
+
+import codecs
+import mimetypes
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+INDEX_NAME = "index.jsonl"
+"""The run's index inside the output folder (written by ``output.write_index``)."""
+
+OUTPUT_SUFFIX = ".json"
+
+PDF_MAGIC = b"%PDF-"
+PDF_HEADER_WINDOW = 1024
+"""PDF readers accept the ``%PDF-`` header anywhere in the first KiB (junk may precede it)."""
+IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+)
+TEXT_SAMPLE_BYTES = 64 * 1024
+"""Bytes looked at to decide whether a file is text: enough for any encoding detector."""
+TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+WIDE_ENCODINGS = ("utf_16", "utf_32")
+BINARY_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x19\x1c-\x1f]")
+"""C0 control bytes no text file holds (tab, line ends, form feed, DOS EOF and ESC excepted)."""
+
+PDF = "application/pdf"
+TEXT = "text/plain"
+BINARY = "application/octet-stream"
+
+
+# --- collecting ----------------------------------------------------------------------------
+
+
+def collect_inputs(root: Path, *, exclude: Sequence[Path] = ()) -> list[Path]:
+    """Every regular file below ``root``, sorted by relative path.
+
+    Hidden files and folders (name starting with ".") are skipped, and so is anything inside
+    ``exclude`` (our own output folder when it sits inside the input tree). Symbolic links are
+    taken only when they point to a file inside ``root``; linked folders are never entered, so
+    a link can neither leave the tree nor loop.
+    """
+    root_real = Path(os.path.realpath(root))
+    excluded = [Path(os.path.realpath(path)) for path in exclude]
+    found = [
+        path
+        for path in _walk_visible_files(root)
+        if _stays_inside(path, root_real) and not _is_own_output(path, root_real, excluded)
+    ]
+    return sorted(found, key=lambda path: path.relative_to(root).parts)
+
+
+def _walk_visible_files(root: Path) -> Iterator[Path]:
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        # Pruning in place is how os.walk is told not to descend.
+        dirnames[:] = [name for name in dirnames if not _is_hidden(name)]
+        folder_path = Path(folder)
+        for name in filenames:
+            path = folder_path / name
+            if not _is_hidden(name) and path.is_file():
+                yield path
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def _stays_inside(path: Path, root_real: Path) -> bool:
+    """False for a symbolic link whose target lies outside the input tree."""
+    if not path.is_symlink():
+        return True
+    return Path(os.path.realpath(path)).is_relative_to(root_real)
+
+
+def _is_own_output(path: Path, root_real: Path, excluded: Iterable[Path]) -> bool:
+    real = Path(os.path.realpath(path))
+    for out_dir in excluded:
+        if not real.is_relative_to(out_dir):
+            continue
+        if out_dir != root_real:
+            return True
+        # Outputs written beside the inputs: only our own file kinds are ours.
+        if real.name == INDEX_NAME or real.suffix == OUTPUT_SUFFIX:
+            return True
+    return False
+
+
+# --- naming --------------------------------------------------------------------------------
+
+
+def output_relpath(inputs: Sequence[Path], root: Path) -> dict[Path, Path]:
+    """Each input's output path relative to the output folder.
+
+    ``a/b.pdf`` -> ``a/b.json``; when two inputs of one folder share a stem (``a.pdf``,
+    ``a.txt``) both keep their full name (``a.pdf.json``, ``a.txt.json``) so neither overwrites
+    the other.
+    """
+    relatives = {path: path.relative_to(root) for path in inputs}
+    full_name = set(_sharing_a_stem(relatives.values()))
+    while True:
+        names = {path: _output_name(rel, rel in full_name) for path, rel in relatives.items()}
+        clashing = _clashes(names)
+        # Full names are unique within a folder, so each pass only shrinks what can clash.
+        newly_full = {relatives[path] for path in clashing} - full_name
+        if not newly_full:
+            return names
+        full_name |= newly_full
+
+
+def _sharing_a_stem(relatives: Iterable[Path]) -> Iterator[Path]:
+    by_stem: defaultdict[tuple[Path, str], list[Path]] = defaultdict(list)
+    for rel in relatives:
+        by_stem[(rel.parent, rel.stem)].append(rel)
+    for group in by_stem.values():
+        if len(group) > 1:
+            yield from group
+
+
+def _output_name(rel: Path, keep_full_name: bool) -> Path:
+    if keep_full_name or not rel.suffix:
+        return rel.with_name(rel.name + OUTPUT_SUFFIX)
+    return rel.with_suffix(OUTPUT_SUFFIX)
+
+
+def _clashes(names: Mapping[Path, Path]) -> list[Path]:
+    owners: defaultdict[Path, list[Path]] = defaultdict(list)
+    for path, name in names.items():
+        owners[name].append(path)
+    return [path for group in owners.values() if len(group) > 1 for path in group]
+
+
+def display_path(path: Path) -> str:
+    """A path as printable UTF-8 text: undecodable bytes in a file name become U+FFFD.
+
+    Python keeps such bytes as lone surrogates, which JSON encoders cannot write as UTF-8.
+    """
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
+# --- sniffing ------------------------------------------------------------------------------
+
+
+def sniff_media_type(data: bytes, name: str) -> str:
+    """The media type by content: PDF, PNG, JPEG, TIFF, text, or binary.
+
+    The name only breaks ties: a PDF header after leading junk counts for a ``.pdf`` name, and
+    an empty file takes the type its name suggests.
+    """
+    if data.startswith(PDF_MAGIC):
+        return PDF
+    for magic, media_type in IMAGE_MAGIC:
+        if data.startswith(magic):
+            return media_type
+    guessed = _type_from_name(name)
+    if not data:
+        return guessed or BINARY
+    if guessed == PDF and PDF_MAGIC in data[:PDF_HEADER_WINDOW]:
+        return PDF
+    return TEXT if _decodes_as_text(data[:TEXT_SAMPLE_BYTES]) else BINARY
+
+
+def _type_from_name(name: str) -> str | None:
+    media_type, _ = mimetypes.guess_type(name, strict=False)
+    return media_type
+
+
+def _decodes_as_text(sample: bytes) -> bool:
+    """True when the bytes read as text in some encoding (charset-normalizer's verdict).
+
+    Control bytes such as NUL mark binary data unless the text is UTF-16/32, where they are
+    half of every Latin letter.
+    """
+    if sample.startswith(TEXT_BOMS) or _is_utf8_prefix(sample):
+        return True
+    best = from_bytes(sample).best()
+    if best is None:
+        return False
+    return best.encoding.startswith(WIDE_ENCODINGS) or not BINARY_CONTROL.search(sample)
+
+
+def _is_utf8_prefix(sample: bytes) -> bool:
+    """True for valid UTF-8, allowing a character cut in half at the end of the sample."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return not BINARY_CONTROL.search(sample)

@@ -1,0 +1,193 @@
+"""One document through every stage → ``Document``; problems become a status, never a crash.
+
+The order of the stages matters:
+1. extract: text layer, OCR or plain text → pages of lines with their layout;
+2. repair encoding first, because mojibake variants of one running header would not match
+   each other and the furniture stage finds headers by repetition;
+3. furniture before reflow, because a page number left in place would be glued into the
+   paragraph that runs over the page break;
+4. reflow, which may now join a sentence across the page break since the footer and header
+   between its halves are gone;
+5. sections, which read the paragraphs and the layout the reflow kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from pipeline.config import Config
+from pipeline.errors import (
+    DocumentError,
+    EmptyInputError,
+    NeedsOcrError,
+    UnreadableInputError,
+    UnsupportedInputError,
+)
+from pipeline.extract import extract_pdf
+from pipeline.furniture import find_furniture
+from pipeline.inputs import sniff_media_type
+from pipeline.lexicon import detect_language
+from pipeline.models import (
+    Document,
+    ErrorInfo,
+    Extraction,
+    Page,
+    PageInfo,
+    RepairRecord,
+    Sections,
+    SourceInfo,
+    Status,
+)
+from pipeline.reflow import build_paragraphs
+from pipeline.repair import repair_pages
+from pipeline.sections import assign_sections
+from pipeline.text import extract_text_file
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/tiff"})
+
+
+class StageFailure(Exception):
+    """An unexpected exception inside a stage, tagged with that stage's name."""
+
+    def __init__(self, stage: str, cause: BaseException) -> None:
+        super().__init__(f"{stage}: {cause!r}")
+        self.stage = stage
+        self.cause = cause
+
+
+def run_stage(stage: str, step: Callable[[], T]) -> T:
+    """Run one stage; a bug inside it is reported with the stage's name instead of escaping."""
+    try:
+        return step()
+    except DocumentError:
+        raise
+    except Exception as exc:  # a bug or a library failure: this document fails, the run goes on
+        log.debug("stage %s failed", stage, exc_info=True)
+        raise StageFailure(stage, exc) from exc
+
+
+def extract(data: bytes, media_type: str, config: Config) -> Extraction:
+    """Dispatch on the sniffed content type, not on the file name."""
+    if not data:
+        raise EmptyInputError("empty file")
+    if media_type == "application/pdf":
+        return extract_pdf(data, config)
+    if media_type == "text/plain":
+        return extract_text_file(data)
+    if media_type in IMAGE_TYPES:
+        raise NeedsOcrError(f"{media_type} page image: needs OCR, which this version cannot run")
+    raise UnsupportedInputError(f"unsupported content ({media_type}): not a PDF, image or text file")
+
+
+def check_has_text(extraction: Extraction) -> None:
+    if any(page.lines for page in extraction.pages):
+        return
+    reasons = sorted({page.reason for page in extraction.pages if page.reason})
+    detail = f" ({'; '.join(reasons)})" if reasons else ""
+    if extraction.media_type == "application/pdf":
+        raise NeedsOcrError(f"no page has a usable text layer{detail}: needs OCR")
+    raise EmptyInputError(f"no text in the file{detail}")
+
+
+def document_status(pages: tuple[Page, ...]) -> tuple[Status, tuple[str, ...]]:
+    """``partial`` when some pages gave no usable text while others did."""
+    unusable = [page for page in pages if not page.lines and page.method == "none"]
+    if not unusable:
+        return Status.OK, ()
+    warnings = tuple(f"page {page.number}: {page.reason or 'no usable text'}" for page in unusable)
+    return Status.PARTIAL, warnings
+
+
+def build_document(extraction: Extraction, source: SourceInfo, config: Config) -> Document:
+    """Every stage after extraction: one code path for text layers, OCR and plain text."""
+    check_has_text(extraction)
+    pages, repairs = run_stage("repair", lambda: repair_pages(extraction.pages, config))
+    found = run_stage("furniture", lambda: find_furniture(pages, config))
+    body_lines = [line for page in found.pages for line in page.lines]
+    paragraphs, reflow_repairs = run_stage("reflow", lambda: build_paragraphs(body_lines, config))
+    sections = run_stage("sections", lambda: assign_sections(paragraphs))
+    language = detect_language(" ".join(p.text for p in paragraphs))
+    status, page_warnings = document_status(extraction.pages)
+    return Document(
+        source=source,
+        status=status,
+        language=language,
+        sections=sections,
+        furniture=found.furniture,
+        pages=tuple(
+            PageInfo(p.number, p.method, p.chars, p.reason, p.confidence) for p in pages
+        ),
+        repairs=merge_repairs(repairs, reflow_repairs, furniture_count=len(found.furniture)),
+        warnings=extraction.warnings + page_warnings,
+    )
+
+
+def merge_repairs(
+    *groups: tuple[RepairRecord, ...], furniture_count: int
+) -> tuple[RepairRecord, ...]:
+    records = [record for group in groups for record in group]
+    if furniture_count:
+        records.append(RepairRecord("furniture_removed", furniture_count))
+    return tuple(records)
+
+
+def source_info(data: bytes, path: str, media_type: str) -> SourceInfo:
+    return SourceInfo(
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        bytes=len(data),
+        media_type=media_type,
+        pages=0,
+    )
+
+
+def failed_document(source: SourceInfo, error: ErrorInfo) -> Document:
+    return Document(source=source, status=Status.FAILED, error=error)
+
+
+def process_bytes(data: bytes, name: str, config: Config) -> Document:
+    """Process one input given as bytes; ``name`` is reported as its path."""
+    media_type = sniff_media_type(data, name)
+    source = source_info(data, name, media_type)
+    try:
+        extraction = run_stage("extract", lambda: extract(data, media_type, config))
+        source = SourceInfo(
+            path=name,
+            sha256=source.sha256,
+            bytes=source.bytes,
+            media_type=extraction.media_type,
+            pages=len(extraction.pages),
+            encoding=extraction.encoding,
+        )
+        return build_document(extraction, source, config)
+    except DocumentError as exc:
+        return failed_document(source, ErrorInfo(type(exc).__name__, str(exc), exc.stage))
+    except StageFailure as failure:
+        message = f"{type(failure.cause).__name__}: {failure.cause}"
+        return failed_document(source, ErrorInfo("InternalError", message, failure.stage))
+
+
+def process_path(path: Path, config: Config, *, display_path: str | None = None) -> Document:
+    """Process one file; an unreadable file is a failed document, not an exception."""
+    shown = display_path if display_path is not None else str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        error = UnreadableInputError(f"cannot read file: {exc.strerror or exc}")
+        source = SourceInfo(path=shown, sha256="", bytes=0, media_type="unknown", pages=0)
+        return failed_document(source, ErrorInfo(type(error).__name__, str(error), error.stage))
+    return process_bytes(data, shown, config)
+
+
+def process_text(text: str, config: Config, *, name: str = "<text>") -> Document:
+    """Process text already in memory (UTF-8 is how it is reported)."""
+    return process_bytes(text.encode("utf-8"), name, config)
+

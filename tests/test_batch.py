@@ -1,0 +1,159 @@
+"""Batch runs: every input gets a result, one bad file never stops the others."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import pipeline.batch as batch
+from pipeline.config import Config
+from pipeline.errors import ExitCode, MissingDependencyError, NoInputError
+from pipeline.models import Document
+from pipeline.process import process_path
+
+STATEMENT = (
+    "Statement by the Delegation of Norway\n\n"
+    "Mr. Chairperson,\n\n"
+    "Norway welcomes the report and thanks the Secretariat for its work.\n\n"
+    "Thank you.\n"
+)
+
+
+def make_inputs(root: Path) -> dict[str, bytes]:
+    """Good and bad files in nested folders; returns what was written."""
+    files = {
+        "b.txt": STATEMENT.encode(),
+        "a/one.txt": STATEMENT.replace("Norway", "Iceland").encode("cp1251"),
+        "a/empty.txt": b"",
+        "c.pdf": bytes(range(256)) * 4,  # not a PDF, whatever its name says
+        "d.txt": STATEMENT.replace("Norway", "Chile").encode("utf-16"),
+    }
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return files
+
+
+def read_index(out: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (out / "index.jsonl").read_text("utf-8").splitlines()]
+
+
+def test_plan_run_orders_inputs_and_names_outputs(tmp_path: Path) -> None:
+    make_inputs(tmp_path / "in")
+    tasks = batch.plan_run(tmp_path / "in", tmp_path / "out")
+    assert [(t.display_path, t.output.as_posix()) for t in tasks] == [
+        ("a/empty.txt", "a/empty.json"),
+        ("a/one.txt", "a/one.json"),
+        ("b.txt", "b.json"),
+        ("c.pdf", "c.json"),
+        ("d.txt", "d.json"),
+    ]
+
+
+@pytest.mark.parametrize("case", ["missing", "empty", "a file", "only hidden files"])
+def test_plan_run_without_inputs_raises_no_input(tmp_path: Path, case: str) -> None:
+    root = tmp_path / "in"
+    if case == "empty":
+        root.mkdir()
+    elif case == "a file":
+        root.write_text(STATEMENT)
+    elif case == "only hidden files":
+        root.mkdir()
+        (root / ".notes.txt").write_text(STATEMENT)
+    with pytest.raises(NoInputError):
+        batch.plan_run(root, tmp_path / "out")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_bad_file_fails_alone_and_every_result_is_written(tmp_path: Path, workers: int) -> None:
+    make_inputs(tmp_path / "in")
+    tasks = batch.plan_run(tmp_path / "in", tmp_path / "out")
+    seen: list[int] = []
+    summary = batch.run_batch(
+        tasks,
+        tmp_path / "out",
+        Config(),
+        workers=workers,
+        on_result=lambda result: seen.append(result.position),
+    )
+    assert sorted(seen) == list(range(len(tasks)))  # one report per document
+    index = read_index(tmp_path / "out")
+    assert [line["path"] for line in index] == [task.display_path for task in tasks]
+    by_path = {line["path"]: line for line in index}
+    assert {path for path, line in by_path.items() if line["status"] == "failed"} == {
+        "a/empty.txt",
+        "c.pdf",
+    }
+    assert by_path["c.pdf"]["error"]["message"]
+    for line in index:
+        written = json.loads((tmp_path / "out" / line["output"]).read_text("utf-8"))
+        assert written["source"]["path"] == line["path"]
+        assert written["status"] == line["status"]
+        assert written["error"] == line["error"]
+    assert (summary.total, summary.failed) == (5, 2)
+    assert summary.ok + summary.partial == 3
+    assert summary.exit_code is ExitCode.SOME_FAILED
+    assert summary.index_path == tmp_path / "out" / "index.jsonl"
+
+
+def test_pool_and_in_process_runs_write_the_same_results(tmp_path: Path) -> None:
+    make_inputs(tmp_path / "in")
+    tasks = batch.plan_run(tmp_path / "in", tmp_path / "out1")
+    batch.run_batch(tasks, tmp_path / "out1", Config(), workers=1)
+    batch.run_batch(tasks, tmp_path / "out2", Config(), workers=2)
+    names = sorted(p.relative_to(tmp_path / "out1") for p in (tmp_path / "out1").rglob("*"))
+    assert names == sorted(p.relative_to(tmp_path / "out2") for p in (tmp_path / "out2").rglob("*"))
+    for name in names:
+        if (tmp_path / "out1" / name).is_file():
+            assert (tmp_path / "out1" / name).read_bytes() == (
+                tmp_path / "out2" / name
+            ).read_bytes()
+
+
+def test_all_good_inputs_exit_ok(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(STATEMENT, encoding="utf-8")
+    tasks = batch.plan_run(tmp_path / "in", tmp_path / "out")
+    summary = batch.run_batch(tasks, tmp_path / "out", Config(), workers=1)
+    assert (summary.total, summary.failed, summary.exit_code) == (1, 0, ExitCode.OK)
+
+
+def test_a_crash_inside_processing_becomes_a_failed_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_inputs(tmp_path / "in")
+
+    def crash_on_b(path: Path, config: Config, *, display_path: str | None = None) -> Document:
+        if path.name == "b.txt":
+            raise RuntimeError("a bug in some stage")
+        return process_path(path, config, display_path=display_path)
+
+    monkeypatch.setattr(batch, "process_path", crash_on_b)
+    tasks = batch.plan_run(tmp_path / "in", tmp_path / "out")
+    summary = batch.run_batch(tasks, tmp_path / "out", Config(), workers=1)
+    failed = json.loads((tmp_path / "out" / "b.json").read_text("utf-8"))
+    assert failed["status"] == "failed"
+    assert failed["error"]["type"] == "RuntimeError"
+    assert "a bug in some stage" in failed["error"]["message"]
+    assert failed["source"]["bytes"] == len(STATEMENT.encode())
+    assert summary.failed == 3  # b.txt plus the two bad inputs; the others went on
+
+
+def test_a_run_level_error_stops_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_inputs(tmp_path / "in")
+
+    def tesseract_missing(path: Path, config: Config, *, display_path: str | None = None) -> Any:
+        raise MissingDependencyError("tesseract is not installed")
+
+    monkeypatch.setattr(batch, "process_path", tesseract_missing)
+    tasks = batch.plan_run(tmp_path / "in", tmp_path / "out")
+    with pytest.raises(MissingDependencyError):
+        batch.run_batch(tasks, tmp_path / "out", Config(), workers=1)
+    assert not (tmp_path / "out" / "index.jsonl").exists()
+
+
+def test_default_workers_is_at_least_one() -> None:
+    assert batch.default_workers() >= 1
