@@ -28,7 +28,10 @@ PAGE_NUMBER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # A page number glued to a header on one line: "Стр. 2 EEF.DEL/41/23", "PC.DEL/388/24 - 2 -".
-_PN_BODY = r"(?:(?:page|стр\.?|страница)\s*\d{1,4}(?:\s*(?:of|из)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4})"
+_PN_BODY = (
+    r"(?:(?:page|стр\.?|страница)\s*\d{1,4}(?:\s*(?:of|из)\s*\d{1,4})?"
+    r"|[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4})"
+)
 LEADING_PAGE_NUMBER = re.compile(rf"^(?P<pn>{_PN_BODY})\s+(?P<rest>\S.*)$", re.IGNORECASE)
 TRAILING_PAGE_NUMBER = re.compile(rf"^(?P<rest>.*\S)\s+(?P<pn>{_PN_BODY})$", re.IGNORECASE)
 
@@ -131,11 +134,11 @@ def _find_by_position(pages: tuple[Page, ...], config: Config) -> FurnitureResul
     positions: Counter[tuple[str, str, int]] = Counter()
     for page in pages:
         seen: set[tuple[str, str, int]] = set()
-        for index, where in _zone_lines(page, config.furniture_zone):
+        for index, zone in _zone_lines(page, config.furniture_zone):
             line = page.lines[index]
             assert line.box is not None
             for part in _header_parts(line.text):
-                seen.add((header_key(part), where, round(line.box.top / POSITION_TOLERANCE)))
+                seen.add((header_key(part), zone, round(line.box.top / POSITION_TOLERANCE)))
         positions.update(seen)
     pages_with: dict[str, set[int]] = {}
     for page in pages:
@@ -159,11 +162,11 @@ def _find_by_position(pages: tuple[Page, ...], config: Config) -> FurnitureResul
     kept_pages: list[Page] = []
     furniture: list[Furniture] = []
     for page in pages:
-        zone_of = dict(_zone_lines(page, config.furniture_zone))
+        zone_of: dict[int, str] = dict(_zone_lines(page, config.furniture_zone))
         kept: list[Line] = []
         for index, line in enumerate(page.lines):
             where = zone_of.get(index)
-            items = None
+            items: list[Furniture] | None = None
             if where is not None and line.box is not None:
                 items = _classify_zone_line(line, where, recurring)
             if items is None:
@@ -180,9 +183,7 @@ def _header_parts(text: str) -> list[str]:
     return [text] if split is None else [text, split[1]]
 
 
-def _classify_zone_line(
-    line: Line, where: str, recurring: Recurring
-) -> list[Furniture] | None:
+def _classify_zone_line(line: Line, where: str, recurring: Recurring) -> list[Furniture] | None:
     assert line.box is not None
     text = line.text.strip()
     if is_page_number(text):

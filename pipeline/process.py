@@ -38,7 +38,6 @@ from pipeline.models import (
     Page,
     PageInfo,
     RepairRecord,
-    Sections,
     SourceInfo,
     Status,
 )
@@ -54,7 +53,7 @@ T = TypeVar("T")
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/tiff"})
 
 
-class StageFailure(Exception):
+class StageFailureError(Exception):
     """An unexpected exception inside a stage, tagged with that stage's name."""
 
     def __init__(self, stage: str, cause: BaseException) -> None:
@@ -71,7 +70,7 @@ def run_stage(stage: str, step: Callable[[], T]) -> T:
         raise
     except Exception as exc:  # a bug or a library failure: this document fails, the run goes on
         log.debug("stage %s failed", stage, exc_info=True)
-        raise StageFailure(stage, exc) from exc
+        raise StageFailureError(stage, exc) from exc
 
 
 def extract(data: bytes, media_type: str, config: Config) -> Extraction:
@@ -84,7 +83,9 @@ def extract(data: bytes, media_type: str, config: Config) -> Extraction:
         return extract_text_file(data)
     if media_type in IMAGE_TYPES:
         raise NeedsOcrError(f"{media_type} page image: needs OCR, which this version cannot run")
-    raise UnsupportedInputError(f"unsupported content ({media_type}): not a PDF, image or text file")
+    raise UnsupportedInputError(
+        f"unsupported content ({media_type}): not a PDF, image or text file"
+    )
 
 
 def check_has_text(extraction: Extraction) -> None:
@@ -122,9 +123,7 @@ def build_document(extraction: Extraction, source: SourceInfo, config: Config) -
         language=language,
         sections=sections,
         furniture=found.furniture,
-        pages=tuple(
-            PageInfo(p.number, p.method, p.chars, p.reason, p.confidence) for p in pages
-        ),
+        pages=tuple(PageInfo(p.number, p.method, p.chars, p.reason, p.confidence) for p in pages),
         repairs=merge_repairs(repairs, reflow_repairs, furniture_count=len(found.furniture)),
         warnings=extraction.warnings + page_warnings,
     )
@@ -170,7 +169,7 @@ def process_bytes(data: bytes, name: str, config: Config) -> Document:
         return build_document(extraction, source, config)
     except DocumentError as exc:
         return failed_document(source, ErrorInfo(type(exc).__name__, str(exc), exc.stage))
-    except StageFailure as failure:
+    except StageFailureError as failure:
         message = f"{type(failure.cause).__name__}: {failure.cause}"
         return failed_document(source, ErrorInfo("InternalError", message, failure.stage))
 
@@ -190,4 +189,3 @@ def process_path(path: Path, config: Config, *, display_path: str | None = None)
 def process_text(text: str, config: Config, *, name: str = "<text>") -> Document:
     """Process text already in memory (UTF-8 is how it is reported)."""
     return process_bytes(text.encode("utf-8"), name, config)
-

@@ -18,6 +18,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from PIL import ImageFont
@@ -73,13 +74,18 @@ def measure_layout(lines: list[Line]) -> Layout:
     rhythm = _mode([line.blank_before for line in lines], default=0)
     if not boxed:
         widths = [text_width(line.text) for line in lines if line.text]
-        return Layout(left=0.0, right=_percentile(widths, 0.9, default=1.0), gap=None, rhythm=rhythm)
+        return Layout(
+            left=0.0, right=_percentile(widths, 0.9, default=1.0), gap=None, rhythm=rhythm
+        )
     left = _mode([round(line.box.x0) for line in boxed if line.box], default=0)
     right = _percentile([line.box.x1 for line in boxed if line.box], 0.9, default=left + 1.0)
     gaps = [
         cur.box.top - prev.box.bottom
-        for prev, cur in zip(boxed, boxed[1:], strict=False)
-        if prev.box and cur.box and prev.page == cur.page and prev.size == cur.size
+        for prev, cur in pairwise(boxed)
+        if prev.box
+        and cur.box
+        and prev.page == cur.page
+        and prev.size == cur.size
         and cur.box.top > prev.box.top
     ]
     gap = statistics.median(gaps) if gaps else None
@@ -209,6 +215,7 @@ class Context:
     prev_opens_paragraph: bool = False  # prev is the first line of its paragraph
     lines_left: int = 1_000  # lines after cur in the document
     next_line: Line | None = None  # the line after cur
+    in_list_item: bool = False  # prev belongs to a paragraph that opened with a list marker
 
 
 def starts_paragraph(
@@ -260,6 +267,8 @@ def _starts_paragraph_plain(
     if ends_sentence(prev.text):
         if extent < 1.0:
             return True
+        if context.in_list_item and cur.text[:1].isupper():
+            return True  # a list item ends with its sentence; the text after it is new
         # The last line reached the margin: the only trace left of a new paragraph is its
         # indented first line, which stops short although it ends no sentence.
         return context.next_line is not None and is_indented_opening(cur, context.next_line, layout)
@@ -274,13 +283,18 @@ INDENT_SIGNAL = 0.95
 
 
 def is_indented_opening(line: Line, following: Line, layout: Layout) -> bool:
-    if ends_sentence(line.text) or ends_with_hyphen(line.text) or following.blank_before > layout.rhythm:
+    if (
+        ends_sentence(line.text)
+        or ends_with_hyphen(line.text)
+        or following.blank_before > layout.rhythm
+    ):
         return False
     return reach(line, following, layout) < INDENT_SIGNAL
 
 
 def _starts_paragraph_boxed(prev: Line, cur: Line, layout: Layout, config: Config) -> bool:
-    assert prev.box is not None and cur.box is not None
+    assert prev.box is not None
+    assert cur.box is not None
     same_page = prev.page == cur.page
     if _style_changes(prev, cur):
         return True
@@ -389,11 +403,12 @@ def build_paragraphs(
     layout = measure_layout(lines)
     evidence = HyphenEvidence.from_lines(lines)
     groups: list[list[Line]] = [[lines[0]]]
-    for index, (prev, cur) in enumerate(zip(lines, lines[1:], strict=False)):
+    for index, (prev, cur) in enumerate(pairwise(lines)):
         context = Context(
             prev_opens_paragraph=len(groups[-1]) == 1,
             lines_left=len(lines) - index - 2,
             next_line=lines[index + 2] if index + 2 < len(lines) else None,
+            in_list_item=starts_list_item(groups[-1][0].text),
         )
         if starts_paragraph(prev, cur, layout, config, context):
             groups.append([cur])

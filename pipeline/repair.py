@@ -510,22 +510,38 @@ def repair_text(text: str, config: Config | None = None) -> str:
     return text
 
 
+MAX_REPAIR_ROUNDS = 3
+"""Repairs run again until nothing changes (at most this many rounds): a later repair can
+hand an earlier one something new (a control character that becomes a space after "Â" makes
+ftfy's "Â + space" no-break-space mojibake), and a second run must change nothing."""
+
+
 def repair_pages(
     pages: tuple[Page, ...], config: Config
 ) -> tuple[tuple[Page, ...], tuple[RepairRecord, ...]]:
-    """Run the enabled repairs over a document's lines; one record per kind that changed any."""
+    """Run the enabled repairs over a document's lines; one record per kind that changed any,
+    counting the lines it changed."""
     texts = [line.text for page in pages for line in page.lines]
-    records: list[RepairRecord] = []
-    for repair in REPAIRS:
-        if not repair.enabled(config):
-            continue
-        fix = repair.prepare(texts)
-        repaired = [fix(text) for text in texts]
-        changed = sum(old != new for old, new in zip(texts, repaired, strict=True))
-        if changed:
-            records.append(RepairRecord(kind=repair.kind, count=changed))
-        texts = repaired
-    return _rebuild(pages, texts), tuple(records)
+    changed: dict[str, set[int]] = {}
+    for _round in range(MAX_REPAIR_ROUNDS):
+        before_round = texts
+        for repair in REPAIRS:
+            if not repair.enabled(config):
+                continue
+            fix = repair.prepare(texts)
+            repaired = [fix(text) for text in texts]
+            for index, (old, new) in enumerate(zip(texts, repaired, strict=True)):
+                if old != new:
+                    changed.setdefault(repair.kind, set()).add(index)
+            texts = repaired
+        if texts == before_round:
+            break
+    records = tuple(
+        RepairRecord(kind=repair.kind, count=len(changed[repair.kind]))
+        for repair in REPAIRS
+        if repair.kind in changed
+    )
+    return _rebuild(pages, texts), records
 
 
 def _rebuild(pages: tuple[Page, ...], texts: Sequence[str]) -> tuple[Page, ...]:

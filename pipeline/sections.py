@@ -17,9 +17,9 @@ from pipeline.models import BodyParagraph, Kind, Paragraph, Sections
 from pipeline.reflow import SIZE_CHANGE, starts_list_item
 
 MAX_SALUTATION_CHARS = 80
-"""A salutation is one short line: "Господин Председатель,", "Excellencies, ladies and gentlemen,"."""
+"""A salutation is one short line, such as "Господин Председатель,"."""
 MAX_SALUTATION_WORDS = 8
-"""A salutation with a cue word ("Excellencies, ladies and gentlemen,") has at most this many words."""
+"""Words at most in a salutation with a cue ("Excellencies, ladies and gentlemen,")."""
 MAX_SALUTATION_WORDS_WITHOUT_CUE = 4
 """An in-body salutation without a cue word ("Ambassador Morrow,") has at most this many words."""
 MAX_CLOSING_CHARS = 250
@@ -31,7 +31,7 @@ HEAD_SEARCH_LIMIT = 15
 HEAD_MAX_CHARS = 300
 """A head paragraph (preamble or title) is never longer than this."""
 SALUTATION_END = re.compile(r"[,!:]$")
-# A sentence end inside the text; "Mr." or "г." are abbreviations, so a word of 4+ letters must end it.
+# A sentence end inside the text: "Mr." and "г." are abbreviations, so 4+ letters must end it.
 SENTENCE_INSIDE = re.compile(r"\w{4,}[.!?]\s+\S")
 
 
@@ -110,9 +110,7 @@ def split_head(
     head: tuple[Paragraph, ...], body_size: float | None
 ) -> tuple[tuple[str, ...], str | None]:
     """Preamble lines and the title: the title follows the last preamble-shaped paragraph."""
-    last_preamble = max(
-        (i for i, p in enumerate(head) if is_preamble_line(p.text)), default=-1
-    )
+    last_preamble = max((i for i, p in enumerate(head) if is_preamble_line(p.text)), default=-1)
     title_start = len(head)
     for index in range(len(head) - 1, last_preamble, -1):
         if not looks_like_title(head[index], body_size):
@@ -150,7 +148,11 @@ def assign_sections(paragraphs: tuple[Paragraph, ...]) -> Sections:
     """Split a document's paragraphs into its sections."""
     salutation = find_opening_salutation(paragraphs)
     if salutation is not None:
-        head, address, rest = paragraphs[:salutation], paragraphs[salutation].text, paragraphs[salutation + 1 :]
+        head, address, rest = (
+            paragraphs[:salutation],
+            paragraphs[salutation].text,
+            paragraphs[salutation + 1 :],
+        )
     else:
         split_at = head_length(paragraphs)
         head, address, rest = paragraphs[:split_at], None, paragraphs[split_at:]
