@@ -23,6 +23,7 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psparser import PSException
+from pdfplumber.page import Page as PdfPage
 from pdfplumber.utils.clustering import cluster_objects
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import dedupe_chars, extract_words
@@ -205,7 +206,7 @@ def _brief(exc: BaseException) -> str:
 # --- one page --------------------------------------------------------------------------------
 
 
-def _read_page(pdf_page: Any, number: int) -> tuple[Page, str | None]:
+def _read_page(pdf_page: PdfPage, number: int) -> tuple[Page, str | None]:
     """One page's lines and verdict, plus a warning when text was set aside or unreadable."""
     width, height = float(pdf_page.width), float(pdf_page.height)
     try:
@@ -229,7 +230,7 @@ def _read_page(pdf_page: Any, number: int) -> tuple[Page, str | None]:
     return Page(number, (), "none", width, height, problem), warning
 
 
-def _page_lines(pdf_page: Any, number: int) -> list[Line]:
+def _page_lines(pdf_page: PdfPage, number: int) -> list[Line]:
     """The page's visual lines, top to bottom and left to right within a row."""
     words = extract_words(
         _unique_chars(pdf_page.chars),

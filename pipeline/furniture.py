@@ -33,7 +33,8 @@ _PN_BODY = (
     r"|[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4})"
 )
 LEADING_PAGE_NUMBER = re.compile(rf"^(?P<pn>{_PN_BODY})\s+(?P<rest>\S.*)$", re.IGNORECASE)
-TRAILING_PAGE_NUMBER = re.compile(rf"^(?P<rest>.*\S)\s+(?P<pn>{_PN_BODY})$", re.IGNORECASE)
+# The rest is matched lazily so the page number takes its longest form ("Page 3 of 4", not "4").
+TRAILING_PAGE_NUMBER = re.compile(rf"^(?P<rest>.*?\S)\s+(?P<pn>{_PN_BODY})$", re.IGNORECASE)
 
 # A running header ends without sentence punctuation; a line that does is text.
 SENTENCE_END = re.compile(r"[,.;:!?…»“”\"')]$")
@@ -189,8 +190,7 @@ def _classify_zone_line(line: Line, where: str, recurring: Recurring) -> list[Fu
     if is_page_number(text):
         return [Furniture(text, line.page, FurnitureRole.PAGE_NUMBER)]
     role = _role_for(where, FurnitureRole.HEADER)
-    if looks_like_header(text) and recurring(text, where, line.box.top, line.page):
-        return [Furniture(text, line.page, role)]
+    # A header glued to its page number is checked first, so the number keeps its own role.
     split = split_page_number(text)
     if split is not None and recurring(split[1], where, line.box.top, line.page):
         number, rest = split
@@ -198,6 +198,8 @@ def _classify_zone_line(line: Line, where: str, recurring: Recurring) -> list[Fu
             Furniture(rest, line.page, role),
             Furniture(number, line.page, FurnitureRole.PAGE_NUMBER),
         ]
+    if looks_like_header(text) and recurring(text, where, line.box.top, line.page):
+        return [Furniture(text, line.page, role)]
     return None
 
 

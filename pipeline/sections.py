@@ -30,6 +30,8 @@ HEAD_SEARCH_LIMIT = 15
 """The opening salutation is looked for among this many first paragraphs."""
 HEAD_MAX_CHARS = 300
 """A head paragraph (preamble or title) is never longer than this."""
+MAX_PREAMBLE_SENTENCE_WORDS = 6
+"""A preamble line ending in a full stop is a date or a reference ("Вена, 6 марта 2024 г.")."""
 SALUTATION_END = re.compile(r"[,!:]$")
 # A sentence end inside the text: "Mr." and "г." are abbreviations, so 4+ letters must end it.
 SENTENCE_INSIDE = re.compile(r"\w{4,}[.!?]\s+\S")
@@ -61,8 +63,14 @@ def is_closing(text: str) -> bool:
 
 
 def is_preamble_line(text: str) -> bool:
-    """Issuer, document code, date, language note, agenda item: the shapes of a preamble."""
+    """Issuer, document code, date, language note, agenda item: the shapes of a preamble.
+
+    A preamble line is a label, not a sentence: a text ending like a sentence with more than
+    a few words ("Делегация считает, что ...") is body text whatever its first word.
+    """
     text = " ".join(text.split())
+    if len(text.split()) > MAX_PREAMBLE_SENTENCE_WORDS and re.search(r"[.!?;]$", text):
+        return False
     return any(pattern.search(text) for pattern in CUES.preamble_patterns)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.pdfgen import (
+    EncryptedPdf,
     GeneratedStatement,
     english_statement,
     generate_statement,
@@ -18,12 +19,6 @@ from tests.pdfgen import (
 )
 
 ENCRYPTION_PASSWORD = "s3cret-pass"
-
-
-@dataclass(frozen=True)
-class EncryptedPdf:
-    path: Path
-    password: str
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +41,9 @@ def en_statement_pdf(pdf_dir: Path) -> GeneratedStatement:
 @pytest.fixture(scope="session")
 def encrypted_pdf(pdf_dir: Path) -> EncryptedPdf:
     path = pdf_dir / "encrypted.pdf"
-    generate_statement(path, english_statement(), password=ENCRYPTION_PASSWORD)
+    statement = english_statement()
+    one_page = replace(statement, paragraphs=statement.paragraphs[:1])
+    generate_statement(path, one_page, password=ENCRYPTION_PASSWORD)
     return EncryptedPdf(path, ENCRYPTION_PASSWORD)
 
 

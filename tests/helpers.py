@@ -6,7 +6,12 @@ Geometry imitates an A4 text layer: pages 842 points high, a 12-point font whose
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from pipeline.models import Box, Line, Origin, Page
 
@@ -96,3 +101,23 @@ def plain_pages(*pages: list[str]) -> tuple[Page, ...]:
             blanks = 0
         result.append(make_page(number, lines, geometry=False))
     return tuple(result)
+
+
+CASES = Path(__file__).parent / "cases"
+
+
+def load_cases(stage: str, name: str) -> list[Any]:
+    """``tests/cases/<stage>/<name>.json`` as pytest params; a case with an "xfail" key names a
+    known bug and is expected to fail (strictly: fixing the bug turns the case red)."""
+    path = CASES / stage / f"{name}.json"
+    params = []
+    for case in json.loads(path.read_text(encoding="utf-8")):
+        marks = []
+        if "xfail" in case:
+            marks.append(pytest.mark.xfail(strict=True, reason=case["xfail"]))
+        params.append(
+            pytest.param(
+                case["input"], case["expected"], id=f"{name}: {case['label']}", marks=marks
+            )
+        )
+    return params

@@ -401,7 +401,9 @@ def make_statement_pdf(
     register_fonts()
     layout = layout_statement(statement)
     lay = statement.layout
-    canvas = Canvas(str(path), pagesize=(lay.page_width, lay.page_height), encrypt=password)
+    canvas = Canvas(
+        str(path), pagesize=(lay.page_width, lay.page_height), encrypt=password, invariant=True
+    )
     canvas.setTitle(statement.title)
     for lines in layout.pages:
         for line in lines:
@@ -443,16 +445,32 @@ def generate_statement(
     return GeneratedStatement(spec, path, layout_statement(spec), expected_result(spec))
 
 
+@dataclass(frozen=True)
+class EncryptedPdf:
+    path: Path
+    password: str
+
+
 def make_text_pdf(
-    path: Path, pages: Sequence[Sequence[str]], font: str = "DejaVuSerif", size: float = 12.0
+    path: Path,
+    pages: Sequence[Sequence[str]],
+    font: str = "DejaVuSerif",
+    size: float = 12.0,
+    overprint: float | None = None,
 ) -> Path:
-    """A plain PDF with the given lines on each page, left-aligned, one below the other."""
+    """A plain PDF with the given lines on each page, left-aligned, one below the other.
+
+    ``overprint`` draws every line a second time that many points to the right: the fake bold
+    of some generators, which doubles every character in the text layer.
+    """
     register_fonts()
     canvas = Canvas(str(path), pagesize=A4)
+    offsets = (0.0,) if overprint is None else (0.0, overprint)
     for lines in pages:
         canvas.setFont(font, size)
         for number, text in enumerate(lines):
-            canvas.drawString(72, A4[1] - 72 - number * size * 1.5, text)
+            for offset in offsets:
+                canvas.drawString(72 + offset, A4[1] - 72 - number * size * 1.5, text)
         canvas.showPage()
     canvas.save()
     return path

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -17,11 +19,12 @@ from pipeline.errors import (
 )
 from pipeline.extract import extract_pdf, text_layer_problem
 from pipeline.models import Extraction, Line, Origin
-from tests.conftest import EncryptedPdf
 from tests.pdfgen import (
     SOFT_HYPHEN,
+    EncryptedPdf,
     GeneratedStatement,
     english_statement,
+    generate_statement,
     iter_lines,
     make_text_pdf,
 )
@@ -91,6 +94,12 @@ def extract(path: Path, config: Config | None = None) -> Extraction:
     return extract_pdf(path.read_bytes(), config or Config())
 
 
+@cache
+def extract_once(path: Path) -> Extraction:
+    """The session's fixtures never change, so each is extracted once (values are frozen)."""
+    return extract(path)
+
+
 def all_lines(extraction: Extraction) -> list[Line]:
     return [line for page in extraction.pages for line in page.lines]
 
@@ -106,7 +115,7 @@ def statement(
 
 @pytest.fixture(scope="module")
 def extraction(statement: GeneratedStatement) -> Extraction:
-    return extract(statement.path)
+    return extract_once(statement.path)
 
 
 def test_every_drawn_line_comes_back_in_reading_order(
@@ -190,7 +199,8 @@ def test_line_end_hyphen_is_the_character_drawn(
 def test_header_and_page_number_on_one_row_stay_two_lines(
     ru_statement_pdf: GeneratedStatement,
 ) -> None:
-    extraction = extract(ru_statement_pdf.path)
+    extraction = extract_once(ru_statement_pdf.path)
+    assert len(extraction.pages) > 1
     for page in extraction.pages[1:]:
         number_line, header_line = page.lines[:2]
         assert number_line.text == f"– {page.number} –"
@@ -198,6 +208,33 @@ def test_header_and_page_number_on_one_row_stay_two_lines(
         assert number_line.box is not None
         assert header_line.box is not None
         assert number_line.box.top == pytest.approx(header_line.box.top, abs=1)
+
+
+@pytest.mark.parametrize(
+    ("number_format", "position", "label"),
+    [
+        ("{n}", "bottom", "1"),
+        ("- {n} -", "bottom", "- 1 -"),
+        ("– {n} –", "top", "– 1 –"),
+        ("Page {n} of {total}", "bottom", "Page 1 of 1"),
+        ("Стр. {n}", "top", "Стр. 1"),
+    ],
+)
+def test_page_number_is_a_line_of_its_own(
+    tmp_path: Path, number_format: str, position: Literal["top", "bottom"], label: str
+) -> None:
+    spec = english_statement(
+        replace(
+            english_statement().layout,
+            page_number_format=number_format,
+            page_number_position=position,
+            number_first_page=True,
+        )
+    )
+    one_page = replace(spec, paragraphs=spec.paragraphs[:1])
+    page = extract(generate_statement(tmp_path / "numbered.pdf", one_page).path).pages[0]
+    assert page.lines[0 if position == "top" else -1].text == label
+    assert [line.text for line in page.lines].count(label) == 1
 
 
 def test_garbage_page_is_set_aside_with_a_warning(tmp_path: Path) -> None:
@@ -214,6 +251,12 @@ def test_garbage_page_is_set_aside_with_a_warning(tmp_path: Path) -> None:
     assert len(extraction.warnings) == 1
     assert extraction.warnings[0].startswith("page 2: ")
     assert "4 lines" in extraction.warnings[0]
+
+
+def test_fake_bold_duplicates_are_read_once(tmp_path: Path) -> None:
+    lines = ENGLISH_TEXT.splitlines()
+    path = make_text_pdf(tmp_path / "overprinted.pdf", [lines], overprint=0.4)
+    assert [line.text for line in all_lines(extract(path))] == lines
 
 
 def test_image_only_page_has_no_text_layer(image_only_pdf: Path) -> None:

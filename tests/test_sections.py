@@ -1,0 +1,293 @@
+"""Sections: cue case tables and paragraph sequences → preamble, title, address, body, closing."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+from pipeline import sections
+from pipeline.models import BodyParagraph, Kind, Paragraph, Sections
+from pipeline.sections import assign_sections, is_closing, is_preamble_line, is_salutation
+from tests.helpers import boxed, load_cases, make_line
+
+# --- case tables ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("case", "expected"), load_cases("sections", "is_salutation"))
+def test_is_salutation(case: dict[str, object], expected: bool) -> None:
+    text, require_cue = case["text"], case["require_cue"]
+    assert isinstance(text, str)
+    assert isinstance(require_cue, bool)
+    assert is_salutation(text, require_cue=require_cue) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), load_cases("sections", "is_closing"))
+def test_is_closing(text: str, expected: bool) -> None:
+    assert is_closing(text) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), load_cases("sections", "is_preamble_line"))
+def test_is_preamble_line(text: str, expected: bool) -> None:
+    assert is_preamble_line(text) is expected
+
+
+def test_doctests() -> None:
+    result = doctest.testmod(sections)
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+# --- builders ---------------------------------------------------------------------------------
+
+
+def para(text: str, page: int = 1) -> Paragraph:
+    """A plain-text paragraph (no layout known)."""
+    return Paragraph(text=text, lines=(make_line(text, page),))
+
+
+def laid_out(text: str, *, size: float = 12.0, bold: bool = False) -> Paragraph:
+    """A one-line text-layer paragraph in a given font size and weight."""
+    return Paragraph(text=text, lines=(boxed(text, 200, size=size, bold=bold),))
+
+
+def body(*texts: str) -> tuple[BodyParagraph, ...]:
+    return tuple(BodyParagraph(t, Kind.PARAGRAPH, (1,)) for t in texts)
+
+
+RU_BODY_1 = (
+    "Мы внимательно ознакомились с докладом Генерального секретаря и хотели бы отметить ряд "
+    "моментов, касающихся развития взаимодействия государств-участников."
+)
+RU_BODY_2 = (
+    "Считаем важным продолжить диалог по всем вопросам повестки дня без предварительных условий."
+)
+EN_BODY_1 = (
+    "We have carefully studied the report of the Secretary General and would like to note "
+    "several points concerning co-operation among the participating States."
+)
+EN_BODY_2 = "We consider it important to continue the dialogue on all items of the agenda."
+
+
+# --- whole sequences --------------------------------------------------------------------------
+
+
+def test_russian_statement() -> None:
+    result = assign_sections(
+        tuple(
+            para(t)
+            for t in (
+                "Постоянное представительство Российской Федерации при ОБСЕ",
+                "PC.DEL/1187/23",
+                "10 ноября 2022 года",
+                "Язык оригинала: русский",
+                "О ситуации в сфере безопасности",
+                "Господин Председатель,",
+                RU_BODY_1,
+                RU_BODY_2,
+                "Благодарю за внимание.",
+            )
+        )
+    )
+    assert result == Sections(
+        preamble=(
+            "Постоянное представительство Российской Федерации при ОБСЕ",
+            "PC.DEL/1187/23",
+            "10 ноября 2022 года",
+            "Язык оригинала: русский",
+        ),
+        title="О ситуации в сфере безопасности",
+        address="Господин Председатель,",
+        body=body(RU_BODY_1, RU_BODY_2),
+        closing="Благодарю за внимание.",
+    )
+
+
+def test_english_statement() -> None:
+    result = assign_sections(
+        tuple(
+            para(t)
+            for t in (
+                "FSC.DEL/41/23",
+                "Original: ENGLISH",
+                "Statement by the Delegation of Canada",
+                "On the security situation in the region",
+                "Mr. Chair,",
+                EN_BODY_1,
+                EN_BODY_2,
+                "Thank you, Mr. Chair.",
+            )
+        )
+    )
+    assert result == Sections(
+        preamble=("FSC.DEL/41/23", "Original: ENGLISH", "Statement by the Delegation of Canada"),
+        title="On the security situation in the region",
+        address="Mr. Chair,",
+        body=body(EN_BODY_1, EN_BODY_2),
+        closing="Thank you, Mr. Chair.",
+    )
+
+
+def test_title_over_two_paragraphs_is_joined() -> None:
+    result = assign_sections(
+        tuple(
+            para(t)
+            for t in (
+                "PC.DEL/1187/23",
+                "О демократических реформах",
+                "и досрочных президентских выборах в Казахстане",
+                "Господин Председатель,",
+                RU_BODY_1,
+            )
+        )
+    )
+    assert (
+        result.title == "О демократических реформах и досрочных президентских выборах в Казахстане"
+    )
+    assert result.preamble == ("PC.DEL/1187/23",)
+
+
+def test_without_salutation_title_then_body() -> None:
+    result = assign_sections(
+        tuple(para(t) for t in ("On the security situation in the region", EN_BODY_1, EN_BODY_2))
+    )
+    assert result == Sections(
+        preamble=(),
+        title="On the security situation in the region",
+        address=None,
+        body=body(EN_BODY_1, EN_BODY_2),
+        closing=None,
+    )
+
+
+def test_two_paragraph_closing_is_joined_with_a_newline() -> None:
+    result = assign_sections(
+        tuple(
+            para(t)
+            for t in (
+                "Mr. Chair,",
+                EN_BODY_1,
+                "Thank you.",
+                "I request that this statement be attached to the journal of the day.",
+            )
+        )
+    )
+    assert result.closing == (
+        "Thank you.\nI request that this statement be attached to the journal of the day."
+    )
+    assert result.body == body(EN_BODY_1)
+
+
+def test_closing_takes_at_most_two_paragraphs() -> None:
+    result = assign_sections(
+        tuple(para(t) for t in ("Mr. Chair,", EN_BODY_1, "Thank you.", "Thank you.", "Thank you."))
+    )
+    assert result.closing == "Thank you.\nThank you."
+    assert [p.text for p in result.body] == [EN_BODY_1, "Thank you."]
+
+
+def test_long_paragraph_opening_with_thanks_stays_in_the_body() -> None:
+    long_thanks = "Thank you, Mr. Chair. " + EN_BODY_1 + " " + EN_BODY_1
+    result = assign_sections(tuple(para(t) for t in ("Mr. Chair,", EN_BODY_1, long_thanks)))
+    assert result.closing is None
+    assert [p.text for p in result.body] == [EN_BODY_1, long_thanks]
+
+
+def test_in_body_salutation_is_an_address_paragraph() -> None:
+    result = assign_sections(
+        tuple(
+            para(t)
+            for t in (
+                "Mr. Chair,",
+                EN_BODY_1,
+                "Ambassador Morrow,",
+                EN_BODY_2,
+                "Уважаемый Роман Юрьевич,",
+            )
+        )
+    )
+    assert [(p.text, p.kind) for p in result.body] == [
+        (EN_BODY_1, Kind.PARAGRAPH),
+        ("Ambassador Morrow,", Kind.ADDRESS),
+        (EN_BODY_2, Kind.PARAGRAPH),
+        ("Уважаемый Роман Юрьевич,", Kind.ADDRESS),
+    ]
+
+
+def test_list_items_are_list_item_paragraphs() -> None:
+    items = ("– укрепление доверия;", "– развитие сотрудничества;", "1) обмен информацией.")
+    result = assign_sections(
+        tuple(para(t) for t in ("Господин Председатель,", RU_BODY_1, *items, RU_BODY_2))
+    )
+    assert [p.kind for p in result.body] == [
+        Kind.PARAGRAPH,
+        Kind.LIST_ITEM,
+        Kind.LIST_ITEM,
+        Kind.LIST_ITEM,
+        Kind.PARAGRAPH,
+    ]
+
+
+def test_body_paragraph_keeps_its_pages() -> None:
+    spread = Paragraph(text=EN_BODY_1, lines=(make_line("We have", 1), make_line("studied", 2)))
+    result = assign_sections((para("Mr. Chair,"), spread))
+    assert result.body == (BodyParagraph(EN_BODY_1, Kind.PARAGRAPH, (1, 2)),)
+
+
+def test_salutation_after_running_text_is_not_the_opening_address() -> None:
+    result = assign_sections(tuple(para(t) for t in (EN_BODY_1, "Mr. Chair,", EN_BODY_2)))
+    assert result.address is None
+    assert result.body[1] == BodyParagraph("Mr. Chair,", Kind.ADDRESS, (1,))
+
+
+# --- with layout known ------------------------------------------------------------------------
+
+
+def test_small_plain_line_before_the_salutation_is_preamble_not_title() -> None:
+    result = assign_sections(
+        (
+            laid_out("Check against delivery", size=10),
+            laid_out("Mr. Chair,"),
+            laid_out(EN_BODY_1),
+            laid_out(EN_BODY_2),
+        )
+    )
+    assert result.preamble == ("Check against delivery",)
+    assert result.title is None
+
+
+def test_without_layout_the_same_line_is_the_title() -> None:
+    result = assign_sections(
+        tuple(para(t) for t in ("Check against delivery", "Mr. Chair,", EN_BODY_1, EN_BODY_2))
+    )
+    assert result.title == "Check against delivery"
+
+
+def test_bold_title_after_a_small_line() -> None:
+    result = assign_sections(
+        (
+            laid_out("Check against delivery", size=10),
+            laid_out("On the security situation in the region", bold=True),
+            laid_out("Mr. Chair,"),
+            laid_out(EN_BODY_1),
+        )
+    )
+    assert result.preamble == ("Check against delivery",)
+    assert result.title == "On the security situation in the region"
+
+
+# --- known weakness -----------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="is_preamble_line matches 'Mission to' inside a body sentence, so a short first "
+    "body paragraph is taken for a preamble line and the title before it goes to the preamble",
+)
+def test_short_body_sentence_naming_a_mission_is_body() -> None:
+    first = "We fully support the work of the OSCE Mission to Moldova."
+    result = assign_sections(
+        tuple(para(t) for t in ("On the situation in Moldova", first, EN_BODY_1, EN_BODY_2))
+    )
+    assert result.title == "On the situation in Moldova"
+    assert [p.text for p in result.body] == [first, EN_BODY_1, EN_BODY_2]
