@@ -28,7 +28,7 @@ from rich.progress import (
 
 from pipeline import __version__
 from pipeline.batch import ItemResult, RunSummary, default_workers, plan_run, run_batch
-from pipeline.config import Config
+from pipeline.config import Config, OcrMode
 from pipeline.errors import ExitCode, NoInputError, PipelineError
 from pipeline.inputs import display_path
 from pipeline.models import Document, Status
@@ -51,6 +51,7 @@ app = typer.Typer(
 
 # Rich draws on stdout by default; everything but data goes to stderr here.
 stderr_console = Console(stderr=True, soft_wrap=True, highlight=False)
+DEFAULTS = Config()
 
 # --- shared options ---------------------------------------------------------------------------
 
@@ -63,6 +64,21 @@ JsonlOption = Annotated[
 ]
 QuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bar, failure lines or summary.")
+]
+OcrOption = Annotated[
+    OcrMode,
+    typer.Option(
+        "--ocr",
+        case_sensitive=False,
+        help="auto: OCR pages without a usable text layer; always: every page; never: none.",
+    ),
+]
+LangOption = Annotated[
+    str,
+    typer.Option("--lang", help="Tesseract languages, joined with + (e.g. ukr+rus+eng)."),
+]
+DpiOption = Annotated[
+    int, typer.Option("--dpi", min=72, max=1200, help="Resolution for rendering PDF pages to OCR.")
 ]
 WorkersOption = Annotated[
     int | None,
@@ -149,9 +165,17 @@ def run(
     password: PasswordOption = None,
     quiet: QuietOption = False,
     jsonl: JsonlOption = False,
+    ocr: OcrOption = OcrMode.AUTO,
+    lang: LangOption = DEFAULTS.ocr_lang,
+    dpi: DpiOption = DEFAULTS.ocr_dpi,
 ) -> None:
     """Clean every file below INPUT_DIR into OUT/<same path>.json, plus OUT/index.jsonl."""
-    config = Config(password=password)
+    workers = workers or default_workers()
+    # Cores left over by the document workers go to the pages of one scanned document.
+    page_workers = max(1, default_workers() // workers)
+    config = Config(
+        password=password, ocr=ocr, ocr_lang=lang, ocr_dpi=dpi, page_workers=page_workers
+    )
     with exit_codes():
         tasks = plan_run(input_dir, out)
         show_progress = stderr_console.is_terminal and not quiet
@@ -160,7 +184,7 @@ def run(
                 tasks,
                 out,
                 config,
-                workers=workers or default_workers(),
+                workers=workers,
                 on_result=_result_reporter(advance, jsonl=jsonl, quiet=quiet),
             )
         if not quiet:
@@ -175,9 +199,14 @@ def clean(
     ],
     jsonl: JsonlOption = False,
     password: PasswordOption = None,
+    ocr: OcrOption = OcrMode.AUTO,
+    lang: LangOption = DEFAULTS.ocr_lang,
+    dpi: DpiOption = DEFAULTS.ocr_dpi,
 ) -> None:
     """Clean one file and print its JSON on stdout (exit 1 when the document failed)."""
-    config = Config(password=password)
+    config = Config(
+        password=password, ocr=ocr, ocr_lang=lang, ocr_dpi=dpi, page_workers=default_workers()
+    )
     with exit_codes():
         document = _clean_one(file, config)
         as_dict = document.to_dict(__version__)

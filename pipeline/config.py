@@ -6,6 +6,13 @@ Every threshold a heuristic uses lives here with a docstring, so no stage hides 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from enum import StrEnum
+
+
+class OcrMode(StrEnum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +41,17 @@ class Config:
     """A vertical gap this many times the document's usual line pitch separates paragraphs."""
     hyphen_min_zipf: float = 1.0
     """Minimum wordfreq Zipf frequency for a joined hyphenated word to count as known."""
+
+    # --- OCR ---------------------------------------------------------------------------------
+    ocr: OcrMode = OcrMode.AUTO
+    """"auto": OCR the pages whose text layer is missing or garbage; "always": every page;
+    "never": text layers only (pages without one are reported, not read)."""
+    ocr_lang: str = "rus+eng"
+    """Tesseract language packs, joined with "+"."""
+    ocr_dpi: int = 300
+    """Resolution at which PDF pages are rendered for OCR."""
+    page_workers: int = 1
+    """Pages of one document OCR'd at once (each in its own Tesseract process)."""
 
     # --- extraction --------------------------------------------------------------------------
     password: str | None = None

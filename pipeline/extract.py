@@ -16,7 +16,9 @@ import re
 import statistics
 import struct
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import replace
 from operator import itemgetter
 from typing import Any
 
@@ -27,6 +29,7 @@ from pdfplumber.page import Page as PdfPage
 from pdfplumber.utils.clustering import cluster_objects
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import dedupe_chars, extract_words
+from PIL import Image
 
 from pipeline.config import Config
 from pipeline.errors import (
@@ -38,6 +41,15 @@ from pipeline.errors import (
 )
 from pipeline.lexicon import WORD, known_share
 from pipeline.models import Box, Extraction, Line, Origin, Page
+
+PageReader = Callable[[Image.Image, int], Page]
+"""Reads one rendered page image (and its page number) by OCR."""
+
+USABLE_LAYER = "usable text layer"
+FORCED_OCR = "OCR requested for every page (--ocr always)"
+QUEUED_PAGES_PER_WORKER = 2
+"""Rendered pages waiting for OCR, per worker: enough to keep Tesseract busy, few enough that a
+long scan never holds all its page images in memory at once."""
 
 MEDIA_TYPE = "application/pdf"
 
@@ -147,8 +159,9 @@ def _join_soft_hyphenated(text: str) -> str:
 # --- opening ---------------------------------------------------------------------------------
 
 
-def extract_pdf(data: bytes, config: Config) -> Extraction:
-    """Read every page's text layer into lines; raise a ``DocumentError`` for unreadable PDFs."""
+def extract_pdf(data: bytes, config: Config, read_image: PageReader | None = None) -> Extraction:
+    """Read every page's text layer into lines, or by OCR (``read_image``) where the layer is
+    missing or garbage; raise a ``DocumentError`` for unreadable PDFs."""
     _check_is_pdf(data)
     try:
         pdf = pdfplumber.open(io.BytesIO(data), password=config.password or "")
@@ -165,13 +178,7 @@ def extract_pdf(data: bytes, config: Config) -> Extraction:
             raise DocumentError(
                 f"PDF has {page_count} pages, more than the limit of {config.max_pages}"
             )
-        pages: list[Page] = []
-        warnings: list[str] = []
-        for number, pdf_page in enumerate(pdf.pages, start=1):
-            page, warning = _read_page(pdf_page, number)
-            pages.append(page)
-            if warning:
-                warnings.append(warning)
+        pages, warnings = _read_pages(pdf.pages, config, read_image)
     if not pages:
         raise DamagedDocumentError("damaged PDF: it has no pages")
     return Extraction(pages=tuple(pages), media_type=MEDIA_TYPE, warnings=tuple(warnings))
@@ -206,20 +213,86 @@ def _brief(exc: BaseException) -> str:
 # --- one page --------------------------------------------------------------------------------
 
 
-def _read_page(pdf_page: PdfPage, number: int) -> tuple[Page, str | None]:
-    """One page's lines and verdict, plus a warning when text was set aside or unreadable."""
+def _read_pages(
+    pdf_pages: Sequence[PdfPage], config: Config, read_image: PageReader | None
+) -> tuple[list[Page], list[str]]:
+    """Every page in order; pages that need OCR are rendered here and read in worker threads
+    (each OCR is a Tesseract process, so threads run them truly in parallel)."""
+    workers = max(1, config.page_workers)
+    done: dict[int, Page] = {}
+    warnings: dict[int, str] = {}
+    pending: dict[Future[Page], Page] = {}
+
+    def collect(futures: set[Future[Page]]) -> None:
+        for future in futures:
+            fallback = pending.pop(future)
+            done[fallback.number], warning = _ocr_outcome(future, fallback)
+            if warning:
+                warnings[fallback.number] = warning
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr") as pool:
+        for number, pdf_page in enumerate(pdf_pages, start=1):
+            page, warning, image = _read_page(pdf_page, number, config, read_image is not None)
+            if warning:
+                warnings[number] = warning
+            if image is None or read_image is None:
+                done[number] = page
+                continue
+            pending[pool.submit(read_image, image, number)] = page
+            if len(pending) >= workers * QUEUED_PAGES_PER_WORKER:
+                finished, _ = wait(set(pending), return_when=FIRST_COMPLETED)
+                collect(finished)
+        collect(set(pending))
+    return [done[n] for n in sorted(done)], [warnings[n] for n in sorted(warnings)]
+
+
+def _render(pdf_page: PdfPage, dpi: int) -> tuple[Image.Image | None, str | None]:
+    """The page as an image for OCR (pypdfium2 through pdfplumber), or why it could not be made."""
+    try:
+        return pdf_page.to_image(resolution=dpi).original, None
+    except Exception as exc:  # a page pdfium cannot draw stays unread; the document goes on
+        return None, f"cannot render the page for OCR: {_brief(exc)}"
+
+
+def _ocr_outcome(future: Future[Page], fallback: Page) -> tuple[Page, str | None]:
+    """The OCR'd page with the reason OCR was chosen; on failure the page stays unread."""
+    try:
+        page = future.result()
+    except DocumentError:
+        raise
+    except Exception as exc:  # Tesseract failed on this page: the others still count
+        reason = f"OCR failed: {_brief(exc)}"
+        return replace(fallback, reason=reason), f"page {fallback.number}: {reason}"
+    return replace(page, number=fallback.number, reason=fallback.reason), None
+
+
+def _read_page(
+    pdf_page: PdfPage, number: int, config: Config, can_ocr: bool
+) -> tuple[Page, str | None, Image.Image | None]:
+    """One page's lines and verdict, a warning when text was set aside or unreadable, and the
+    rendered image when the page is to be read by OCR instead."""
     width, height = float(pdf_page.width), float(pdf_page.height)
     try:
         lines = _page_lines(pdf_page, number)
+        problem = text_layer_problem("\n".join(line.text for line in lines))
+        if config.ocr == "always":
+            problem = FORCED_OCR
+        image = None
+        if can_ocr and problem is not None and config.ocr != "never":
+            image, render_problem = _render(pdf_page, config.ocr_dpi)
+            if render_problem:
+                problem = f"{problem}; {render_problem}"
     except PDF_PARSE_ERRORS as exc:
         reason = f"damaged page: {_brief(exc)}"
-        return Page(number, (), "none", width, height, reason), f"page {number}: {reason}"
+        return Page(number, (), "none", width, height, reason), f"page {number}: {reason}", None
     finally:
         # pdfplumber caches the parsed layout per page; without this a long PDF keeps them all.
         pdf_page.close()
-    problem = text_layer_problem("\n".join(line.text for line in lines))
+    if image is not None:
+        assert problem is not None
+        return Page(number, (), "none", width, height, problem), None, image
     if problem is None:
-        return Page(number, tuple(lines), "text", width, height), None
+        return Page(number, tuple(lines), "text", width, height, USABLE_LAYER), None, None
     set_aside = sum(len(line.text) for line in lines)
     warning = (
         f"page {number}: text layer not used ({problem}); "
@@ -227,7 +300,7 @@ def _read_page(pdf_page: PdfPage, number: int) -> tuple[Page, str | None]:
         if lines
         else None
     )
-    return Page(number, (), "none", width, height, problem), warning
+    return Page(number, (), "none", width, height, problem), warning, None
 
 
 def _page_lines(pdf_page: PdfPage, number: int) -> list[Line]:

@@ -18,23 +18,21 @@ from pipeline.config import Config
 from pipeline.models import Furniture, FurnitureRole, Line, Page
 
 _DASH = r"[-–—]"
-# The number forms: "2", "- 2 -", "– 2 –", "Page 2", "Page 2 of 3", "Стр. 2", "стр. 2 из 3", "p. 2".
+# Labelled and "N of M" forms, longest first: "Page 2 of 3", "Стр. 2", "p. 2", "2/3", "2 из 3".
+_LABELLED_NUMBER = (
+    r"(?:page|p\.|pg\.|стр\.?|страница|с\.)\s*\d{1,4}(?:\s*(?:of|из|/)\s*\d{1,4})?"
+    r"|\d{1,4}\s*(?:/|of|из)\s*\d{1,4}"
+)
+# A line that is only a page number: the forms above, "2", "- 2 -", "– 2 –".
 PAGE_NUMBER = re.compile(
-    rf"""^(?:
-        {_DASH}?\s*\d{{1,3}}\s*{_DASH}?
-      | (?:page|p\.|pg\.|стр\.?|страница|с\.)\s*\d{{1,4}}(?:\s*(?:of|из|/)\s*\d{{1,4}})?
-      | \d{{1,4}}\s*(?:/|of|из)\s*\d{{1,4}}
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
+    rf"^(?:{_LABELLED_NUMBER}|{_DASH}?\s*\d{{1,3}}\s*{_DASH}?)$", re.IGNORECASE
 )
-# A page number glued to a header on one line: "Стр. 2 EEF.DEL/41/23", "PC.DEL/388/24 - 2 -".
-_PN_BODY = (
-    r"(?:(?:page|стр\.?|страница)\s*\d{1,4}(?:\s*(?:of|из)\s*\d{1,4})?"
-    r"|[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4})"
-)
-LEADING_PAGE_NUMBER = re.compile(rf"^(?P<pn>{_PN_BODY})\s+(?P<rest>\S.*)$", re.IGNORECASE)
+# A page number glued to a header on one line: "Стр. 2 EEF.DEL/41/23", "PC.DEL/388/24 - 2 -";
+# a bare number there needs no dash on either side, a dashed one needs both.
+_GLUED_NUMBER = rf"(?:{_LABELLED_NUMBER}|{_DASH}\s*\d{{1,4}}\s*{_DASH}|\d{{1,4}})"
+LEADING_PAGE_NUMBER = re.compile(rf"^(?P<pn>{_GLUED_NUMBER})\s+(?P<rest>\S.*)$", re.IGNORECASE)
 # The rest is matched lazily so the page number takes its longest form ("Page 3 of 4", not "4").
-TRAILING_PAGE_NUMBER = re.compile(rf"^(?P<rest>.*?\S)\s+(?P<pn>{_PN_BODY})$", re.IGNORECASE)
+TRAILING_PAGE_NUMBER = re.compile(rf"^(?P<rest>.*?\S)\s+(?P<pn>{_GLUED_NUMBER})$", re.IGNORECASE)
 
 # A running header ends without sentence punctuation; a line that does is text.
 SENTENCE_END = re.compile(r"[,.;:!?…»“”\"')]$")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+pytest_plugins = ["tests.golden_plugin"]
+
 from dataclasses import replace
 from pathlib import Path
 

@@ -17,7 +17,7 @@ from pipeline.errors import (
     EncryptedDocumentError,
     UnsupportedInputError,
 )
-from pipeline.extract import extract_pdf, text_layer_problem
+from pipeline.extract import USABLE_LAYER, extract_pdf, text_layer_problem
 from pipeline.models import Extraction, Line, Origin
 from tests.pdfgen import (
     SOFT_HYPHEN,
@@ -138,7 +138,7 @@ def test_pages_are_text_pages_with_their_size(
         range(1, statement.expected.pages + 1)
     )
     for page in extraction.pages:
-        assert (page.method, page.reason) == ("text", None)
+        assert (page.method, page.reason) == ("text", USABLE_LAYER)
         assert (page.width, page.height) == pytest.approx((layout.page_width, layout.page_height))
         assert all(line.page == page.number for line in page.lines)
     assert extraction.warnings == ()

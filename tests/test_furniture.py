@@ -212,16 +212,9 @@ def test_code_mentioned_mid_page_is_not_furniture() -> None:
         ("PC.DEL/388/24 - 2 -", "PC.DEL/388/24", "- 2 -"),
         ("Стр. 2 EEF.DEL/41/23", "EEF.DEL/41/23", "Стр. 2"),
         ("Page 2 of 2 PC.DEL/388/24", "PC.DEL/388/24", "Page 2 of 2"),
-        pytest.param(
-            "PC.DEL/388/24 Page 2 of 2",
-            "PC.DEL/388/24",
-            "Page 2 of 2",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="split_page_number cuts only '2' off the end, so the header part "
-                "'PC.DEL/388/24 Page 2 of' recurs nowhere and the whole line stays as text",
-            ),
-        ),
+        ("PC.DEL/388/24 Page 2 of 2", "PC.DEL/388/24", "Page 2 of 2"),
+        ("PC.DEL/388/24 Стр. 2", "PC.DEL/388/24", "Стр. 2"),
+        ("PC.DEL/388/24 2/2", "PC.DEL/388/24", "2/2"),
     ],
 )
 def test_header_glued_to_page_number_is_split(line: str, header: str, number: str) -> None:
@@ -261,12 +254,8 @@ def test_recurring_glued_header_leaves_the_text_and_nothing_is_lost() -> None:
     assert_nothing_lost(pages, result)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a recurring 'header + page number' line matches as a whole (digits folded) and is "
-    "removed as one header item: its page number never gets the page_number role",
-)
 def test_split_header_recurring_on_three_pages() -> None:
+    # the page number keeps its own role even when the whole line recurs (digits folded)
     result = find_furniture(three_pages_with_glued_headers(), CONFIG)
     assert removed(result) == {
         ("PC.DEL/388/24", 2, FurnitureRole.HEADER),

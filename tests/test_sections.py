@@ -276,14 +276,9 @@ def test_bold_title_after_a_small_line() -> None:
     assert result.title == "On the security situation in the region"
 
 
-# --- known weakness -----------------------------------------------------------------------------
+# --- body sentences that name an issuer ----------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="is_preamble_line matches 'Mission to' inside a body sentence, so a short first "
-    "body paragraph is taken for a preamble line and the title before it goes to the preamble",
-)
 def test_short_body_sentence_naming_a_mission_is_body() -> None:
     first = "We fully support the work of the OSCE Mission to Moldova."
     result = assign_sections(

@@ -1,0 +1,344 @@
+"""OCR behind a small protocol: a page image in, a ``Page`` of OCR lines out (the only module
+that talks to Tesseract).
+
+Every box leaves this module in PDF points (pixels × 72 / dpi), whatever the scan's resolution,
+so the furniture and reflow stages measure OCR lines and text-layer lines with one ruler.
+
+Orientation: a page is read as it comes; only when that reading is doubtful (no words, or a low
+mean confidence, as upside-down and sideways text give) does Tesseract's orientation detection
+(OSD) run, and the page is read again turned upright. Upright pages, nearly all of them, so cost
+one Tesseract run, not two: OSD alone takes most of a page's reading time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pytesseract
+from PIL import Image
+from pytesseract import Output, TesseractError, TesseractNotFoundError
+
+from pipeline.errors import MissingDependencyError, UsageError
+from pipeline.images import prepare_for_ocr, to_grayscale
+from pipeline.models import Box, Line, Origin, Page
+
+POINTS_PER_INCH = 72.0
+
+LINE_HEIGHT_TO_FONT_SIZE = 1.02
+"""Font size per point of OCR line height. Tesseract's line box runs from the tallest ascender
+to the lowest descender of the line's words: 0.96-1.01 em (median 0.98) measured on Russian and
+English lines of DejaVu Sans and Serif rendered at 10, 12 and 16 pt, 300 dpi. Fonts with short
+extenders (Times: about 0.9 em) come out a little small; sizes are compared within a page."""
+
+ORIENTATION_DOUBT_CONFIDENCE = 70.0
+"""A reading whose mean word confidence is below this may be of a page upside down or sideways,
+so OSD is consulted. Measured: upright pages (clean or old typewritten scans) read at 80-95,
+the same pages turned 180° at 37-58."""
+MIN_ORIENTATION_CONFIDENCE = 2.0
+"""OSD's orientation confidence needed before a page is turned. OSD gives 25-30 on a full page
+of text but under 3 on a page with two short lines, hence the low bar; a turned page is kept
+only if it then reads with a higher confidence than before, so a wrong guess costs time, never
+text."""
+
+UPRIGHT_TURNS: Mapping[int, Image.Transpose] = {
+    90: Image.Transpose.ROTATE_270,
+    180: Image.Transpose.ROTATE_180,
+    270: Image.Transpose.ROTATE_90,
+}
+"""OSD's "Rotate" (degrees clockwise that make the page upright) → the Pillow turn that does
+it (Pillow's turns are counter-clockwise)."""
+
+PAGE_TIMEOUT_SECONDS = 300
+"""A Tesseract run on one page that takes longer than this is stopped (a page needs seconds)."""
+
+LANGUAGES = re.compile(r"[A-Za-z0-9_/]+(?:\+[A-Za-z0-9_/]+)*")
+"""Tesseract language codes joined by "+" ("rus+eng", "chi_sim", "script/Cyrillic")."""
+NO_CONFIDENCE = -1.0
+"""Tesseract's confidence for boxes that are not recognised words."""
+WORD_LEVEL = 5
+"""``image_to_data`` level of a word (1 page, 2 block, 3 paragraph, 4 line)."""
+
+
+class OcrEngine(Protocol):
+    """Reads one page image; boxes in the returned page are in points."""
+
+    def read(self, image: Image.Image, *, page_number: int, dpi: float) -> Page: ...
+
+
+# --- set-up checks ---------------------------------------------------------------------------
+
+
+def apt_package(language: str) -> str:
+    """The Debian/Ubuntu package holding a Tesseract language ("rus" → "tesseract-ocr-rus")."""
+    return "tesseract-ocr-" + language.lower().replace("_", "-").replace("/", "-")
+
+
+def check_available(lang: str) -> None:
+    """Raises ``MissingDependencyError`` naming the apt package when Tesseract or one of the
+    languages in ``lang`` ("rus+eng") is not installed; ``UsageError`` for a malformed list."""
+    wanted = parse_languages(lang)
+    try:
+        pytesseract.get_tesseract_version()
+        installed = set(pytesseract.get_languages())
+    except TesseractNotFoundError as exc:
+        raise _tesseract_missing() from exc
+    missing = [code for code in wanted if code not in installed]
+    if missing:
+        packages = " ".join(apt_package(code) for code in missing)
+        raise MissingDependencyError(
+            f"Tesseract language pack missing: {', '.join(missing)} (apt-get install {packages})"
+        )
+
+
+def parse_languages(lang: str) -> list[str]:
+    """The language codes of a "+"-joined list; ``UsageError`` when it is not one."""
+    if not LANGUAGES.fullmatch(lang):
+        raise UsageError(
+            f"invalid OCR language list {lang!r}: Tesseract codes joined by '+', e.g. rus+eng"
+        )
+    return lang.split("+")
+
+
+def _tesseract_missing() -> MissingDependencyError:
+    return MissingDependencyError("Tesseract is not installed: apt-get install tesseract-ocr")
+
+
+# --- the engine ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """A recognised word: its box in pixels of the page it was read from."""
+
+    text: str
+    line_key: tuple[int, int, int]  # (block, paragraph, line) as Tesseract numbers them
+    box: Box
+    confidence: float  # NO_CONFIDENCE when Tesseract gives none
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A page image in pixels and the words read from it."""
+
+    image: Image.Image
+    words: tuple[_Word, ...]
+
+    @property
+    def confidence(self) -> float | None:
+        return _mean_confidence(self.words)
+
+
+class TesseractEngine:
+    """``OcrEngine`` over the ``tesseract`` command, through pytesseract.
+
+    ``threads`` sets ``OMP_THREAD_LIMIT`` for every Tesseract process this program starts
+    (pytesseract hands them this process's environment): 1, the default, because pages and
+    documents are read in parallel and Tesseract's own threads only fight them. ``None``
+    leaves Tesseract's default.
+    """
+
+    def __init__(
+        self,
+        lang: str = "rus+eng",
+        psm: int | None = None,
+        fix_orientation: bool = True,
+        threads: int | None = 1,
+        timeout: float = PAGE_TIMEOUT_SECONDS,
+    ) -> None:
+        parse_languages(lang)
+        self.lang = lang
+        self.psm = psm
+        self.fix_orientation = fix_orientation
+        self.timeout = timeout
+        if threads is not None:
+            os.environ["OMP_THREAD_LIMIT"] = str(threads)
+
+    def read(self, image: Image.Image, *, page_number: int, dpi: float) -> Page:
+        """The page's lines in reading order, boxes and sizes in points.
+
+        ``reason`` is left for the caller, which knows why the page went to OCR.
+        """
+        if dpi <= 0:
+            raise ValueError(f"dpi must be positive, got {dpi}")
+        reading = self._recognise(to_grayscale(image), dpi)
+        if self.fix_orientation and _is_doubtful(reading):
+            reading = self._upright_reading(reading, dpi)
+        return _page(reading, page_number, dpi)
+
+    def _upright_reading(self, first: _Reading, dpi: float) -> _Reading:
+        """The page read again turned upright when OSD says it is turned; the better reading."""
+        turn = self._upright_turn(first.image, dpi)
+        if turn is None:
+            return first
+        turned = self._recognise(first.image.transpose(turn), dpi)
+        if (turned.confidence or 0.0) > (first.confidence or 0.0):
+            return turned
+        return first
+
+    def _upright_turn(self, image: Image.Image, dpi: float) -> Image.Transpose | None:
+        """The turn OSD is confident makes the page upright; None for upright or unknown."""
+        try:
+            with _tesseract_input(image) as path:
+                osd = pytesseract.image_to_osd(
+                    str(path),
+                    config=_dpi_option(dpi),
+                    output_type=Output.DICT,
+                    timeout=self.timeout,
+                )
+        except TesseractNotFoundError as exc:
+            raise _tesseract_missing() from exc
+        except (TesseractError, RuntimeError, OSError, ValueError):
+            # OSD gives up on pages with too little text ("Too few characters"), or times out:
+            # the page is then read as it is.
+            return None
+        if float(osd.get("orientation_conf", 0.0)) < MIN_ORIENTATION_CONFIDENCE:
+            return None
+        return UPRIGHT_TURNS.get(int(osd.get("rotate", 0)))
+
+    def _recognise(self, gray: Image.Image, dpi: float) -> _Reading:
+        """The words of a grayscale page, boxes in the pixels of ``gray`` itself.
+
+        Tesseract reads the deskewed page, which is a larger canvas around the same centre;
+        its boxes are moved back by that margin.
+        """
+        prepared = prepare_for_ocr(gray)
+        try:
+            with _tesseract_input(prepared) as path:
+                data = pytesseract.image_to_data(
+                    str(path),
+                    lang=self.lang,
+                    config=self._config(dpi),
+                    output_type=Output.DICT,
+                    timeout=self.timeout,
+                )
+        except TesseractNotFoundError as exc:
+            raise _tesseract_missing() from exc
+        margin_x = (prepared.width - gray.width) / 2
+        margin_y = (prepared.height - gray.height) / 2
+        return _Reading(gray, tuple(_words(data, margin_x, margin_y)))
+
+    def _config(self, dpi: float) -> str:
+        options = [_dpi_option(dpi), "-c preserve_interword_spaces=0"]
+        if self.psm is not None:
+            options.append(f"--psm {self.psm}")
+        return " ".join(options)
+
+
+def _dpi_option(dpi: float) -> str:
+    # The image file we hand over carries no resolution; Tesseract's size heuristics need it.
+    return f"--dpi {round(dpi)}"
+
+
+@contextmanager
+def _tesseract_input(image: Image.Image) -> Iterator[Path]:
+    """The image written to a temporary uncompressed PGM file for Tesseract to read.
+
+    pytesseract would write a PNG, whose compression costs a tenth of a second on a 300-dpi
+    page for nothing: Tesseract decompresses it straight away.
+    """
+    with tempfile.TemporaryDirectory(prefix="pipeline-ocr-") as folder:
+        path = Path(folder) / "page.pgm"
+        image.save(path, format="PPM")
+        yield path
+
+
+def _words(data: Mapping[str, Sequence[object]], margin_x: float, margin_y: float) -> list[_Word]:
+    """The recognised words of ``image_to_data`` output, moved by (-margin_x, -margin_y)."""
+    words = []
+    for i, level in enumerate(data["level"]):
+        text = str(data["text"][i]).strip()
+        if _as_int(level) != WORD_LEVEL or not text:
+            continue
+        left = _as_float(data["left"][i]) - margin_x
+        top = _as_float(data["top"][i]) - margin_y
+        box = Box(left, top, left + _as_float(data["width"][i]), top + _as_float(data["height"][i]))
+        key = (
+            _as_int(data["block_num"][i]),
+            _as_int(data["par_num"][i]),
+            _as_int(data["line_num"][i]),
+        )
+        words.append(_Word(text, key, box, _as_float(data["conf"][i])))
+    return words
+
+
+def _as_int(value: object) -> int:
+    return int(_as_float(value))
+
+
+def _as_float(value: object) -> float:
+    if isinstance(value, int | float | str):
+        return float(value)
+    raise TypeError(f"unexpected value in Tesseract's output: {value!r}")
+
+
+def _mean_confidence(words: Sequence[_Word]) -> float | None:
+    scores = [word.confidence for word in words if word.confidence != NO_CONFIDENCE]
+    return statistics.fmean(scores) if scores else None
+
+
+def _is_doubtful(reading: _Reading) -> bool:
+    confidence = reading.confidence
+    return confidence is None or confidence < ORIENTATION_DOUBT_CONFIDENCE
+
+
+# --- words → page ----------------------------------------------------------------------------
+
+
+def _page(reading: _Reading, page_number: int, dpi: float) -> Page:
+    scale = POINTS_PER_INCH / dpi
+    width, height = reading.image.width * scale, reading.image.height * scale
+    lines = [
+        _line(words, page_number, scale, width, height)
+        for words in _group_lines(reading.words).values()
+    ]
+    lines.sort(key=lambda line: (line.box.top, line.box.x0) if line.box else (0.0, 0.0))
+    return Page(
+        number=page_number,
+        lines=tuple(lines),
+        method="ocr",
+        width=width,
+        height=height,
+        confidence=reading.confidence,
+    )
+
+
+def _group_lines(words: Sequence[_Word]) -> dict[tuple[int, int, int], list[_Word]]:
+    """Words by the line Tesseract put them on, in Tesseract's order."""
+    lines: dict[tuple[int, int, int], list[_Word]] = {}
+    for word in words:
+        lines.setdefault(word.line_key, []).append(word)
+    return lines
+
+
+def _line(
+    words: Sequence[_Word], page_number: int, scale: float, width: float, height: float
+) -> Line:
+    """One OCR line: words joined by single spaces, the union of their boxes in points."""
+    box = Box(
+        x0=_clamp(min(w.box.x0 for w in words) * scale, width),
+        top=_clamp(min(w.box.top for w in words) * scale, height),
+        x1=_clamp(max(w.box.x1 for w in words) * scale, width),
+        bottom=_clamp(max(w.box.bottom for w in words) * scale, height),
+    )
+    return Line(
+        text=" ".join(word.text for word in words),
+        page=page_number,
+        origin=Origin.OCR,
+        box=box,
+        size=box.height * LINE_HEIGHT_TO_FONT_SIZE,
+        bold=False,
+        confidence=_mean_confidence(words),
+    )
+
+
+def _clamp(value: float, limit: float) -> float:
+    """A coordinate kept on the page (a deskewed page's corners reach past its edges)."""
+    return min(max(value, 0.0), limit)
