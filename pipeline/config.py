@@ -38,7 +38,8 @@ class Config:
     """Points: a first line indented by more than this against the text's left edge starts a
     paragraph."""
     gap_ratio: float = 1.35
-    """A vertical gap this many times the document's usual line pitch separates paragraphs."""
+    """A line set lower than the usual line pitch by more than (gap_ratio - 1) line heights
+    starts a paragraph."""
     hyphen_min_zipf: float = 1.0
     """Minimum wordfreq Zipf frequency for a joined hyphenated word to count as known."""
 

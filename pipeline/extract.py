@@ -17,7 +17,6 @@ import statistics
 import struct
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from operator import itemgetter
 from typing import Any
@@ -37,19 +36,18 @@ from pipeline.errors import (
     DocumentError,
     EmptyInputError,
     EncryptedDocumentError,
+    PipelineError,
     UnsupportedInputError,
 )
 from pipeline.lexicon import WORD, known_share
 from pipeline.models import Box, Extraction, Line, Origin, Page
+from pipeline.parallel import bounded_map
 
 PageReader = Callable[[Image.Image, int], Page]
 """Reads one rendered page image (and its page number) by OCR."""
 
 USABLE_LAYER = "usable text layer"
 FORCED_OCR = "OCR requested for every page (--ocr always)"
-QUEUED_PAGES_PER_WORKER = 2
-"""Rendered pages waiting for OCR, per worker: enough to keep Tesseract busy, few enough that a
-long scan never holds all its page images in memory at once."""
 
 MEDIA_TYPE = "application/pdf"
 
@@ -216,34 +214,26 @@ def _brief(exc: BaseException) -> str:
 def _read_pages(
     pdf_pages: Sequence[PdfPage], config: Config, read_image: PageReader | None
 ) -> tuple[list[Page], list[str]]:
-    """Every page in order; pages that need OCR are rendered here and read in worker threads
-    (each OCR is a Tesseract process, so threads run them truly in parallel)."""
-    workers = max(1, config.page_workers)
-    done: dict[int, Page] = {}
-    warnings: dict[int, str] = {}
-    pending: dict[Future[Page], Page] = {}
+    """Every page in order; pages that need OCR are rendered here and read in worker threads."""
 
-    def collect(futures: set[Future[Page]]) -> None:
-        for future in futures:
-            fallback = pending.pop(future)
-            done[fallback.number], warning = _ocr_outcome(future, fallback)
-            if warning:
-                warnings[fallback.number] = warning
-
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr") as pool:
+    def parsed() -> Iterator[tuple[Page, str | None, Image.Image | None]]:
         for number, pdf_page in enumerate(pdf_pages, start=1):
-            page, warning, image = _read_page(pdf_page, number, config, read_image is not None)
-            if warning:
-                warnings[number] = warning
-            if image is None or read_image is None:
-                done[number] = page
-                continue
-            pending[pool.submit(read_image, image, number)] = page
-            if len(pending) >= workers * QUEUED_PAGES_PER_WORKER:
-                finished, _ = wait(set(pending), return_when=FIRST_COMPLETED)
-                collect(finished)
-        collect(set(pending))
-    return [done[n] for n in sorted(done)], [warnings[n] for n in sorted(warnings)]
+            yield _read_page(pdf_page, number, config, read_image is not None)
+
+    def finish(item: tuple[Page, str | None, Image.Image | None]) -> tuple[Page, str | None]:
+        page, warning, image = item
+        if image is None or read_image is None:
+            return page, warning
+        return _ocr_outcome(lambda: read_image(image, page.number), page)
+
+    pages: list[Page] = []
+    warnings: list[str] = []
+    for future in bounded_map(finish, parsed(), config.page_workers):
+        page, warning = future.result()
+        pages.append(page)
+        if warning:
+            warnings.append(warning)
+    return pages, warnings
 
 
 def _render(pdf_page: PdfPage, dpi: int) -> tuple[Image.Image | None, str | None]:
@@ -254,12 +244,12 @@ def _render(pdf_page: PdfPage, dpi: int) -> tuple[Image.Image | None, str | None
         return None, f"cannot render the page for OCR: {_brief(exc)}"
 
 
-def _ocr_outcome(future: Future[Page], fallback: Page) -> tuple[Page, str | None]:
+def _ocr_outcome(read: Callable[[], Page], fallback: Page) -> tuple[Page, str | None]:
     """The OCR'd page with the reason OCR was chosen; on failure the page stays unread."""
     try:
-        page = future.result()
-    except DocumentError:
-        raise
+        page = read()
+    except PipelineError:
+        raise  # a missing Tesseract or language pack stops the run, not just this page
     except Exception as exc:  # Tesseract failed on this page: the others still count
         reason = f"OCR failed: {_brief(exc)}"
         return replace(fallback, reason=reason), f"page {fallback.number}: {reason}"

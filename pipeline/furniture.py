@@ -19,8 +19,9 @@ from pipeline.models import Furniture, FurnitureRole, Line, Page
 
 _DASH = r"[-–—]"
 # Labelled and "N of M" forms, longest first: "Page 2 of 3", "Стр. 2", "p. 2", "2/3", "2 из 3".
+# After a label, OCR's usual misreadings of digits (l, I, O for 1 and 0) still make a number.
 _LABELLED_NUMBER = (
-    r"(?:page|p\.|pg\.|стр\.?|страница|с\.)\s*\d{1,4}(?:\s*(?:of|из|/)\s*\d{1,4})?"
+    r"(?:page|p\.|pg\.|стр\.?|страница|с\.)\s*[\dlIO]{1,4}(?:\s*(?:of|из|/)\s*[\dlIO]{1,4})?"
     r"|\d{1,4}\s*(?:/|of|из)\s*\d{1,4}"
 )
 # A line that is only a page number: the forms above, "2", "- 2 -", "– 2 –".

@@ -12,6 +12,7 @@ one Tesseract run, not two: OSD alone takes most of a page's reading time.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import statistics
@@ -30,13 +31,27 @@ from pipeline.errors import MissingDependencyError, UsageError
 from pipeline.images import prepare_for_ocr, to_grayscale
 from pipeline.models import Box, Line, Origin, Page
 
+log = logging.getLogger(__name__)
+
 POINTS_PER_INCH = 72.0
 
-LINE_HEIGHT_TO_FONT_SIZE = 1.02
-"""Font size per point of OCR line height. Tesseract's line box runs from the tallest ascender
-to the lowest descender of the line's words: 0.96-1.01 em (median 0.98) measured on Russian and
-English lines of DejaVu Sans and Serif rendered at 10, 12 and 16 pt, 300 dpi. Fonts with short
-extenders (Times: about 0.9 em) come out a little small; sizes are compared within a page."""
+# A word's box runs from its tallest glyph to its deepest, so what share of the font size (em)
+# it spans depends on its letters: "учреждение" has no ascender, "ЗАЯВЛЕНИЕ" no descender.
+# Shares measured on Russian and English lines of DejaVu Sans and Serif at 10 and 14 pt, 300 dpi
+# (Times-like fonts have shorter extenders and come out a little small; sizes are compared
+# within a document, where the font is the same).
+FULL_EXTENT_EM = 0.98
+"""Ascender (or capital) top to descender bottom: measured 0.94-1.01."""
+ASCENDER_EXTENT_EM = 0.77
+"""Capital or ascender top to the baseline, for lines without descenders: measured 0.77."""
+DESCENDER_EXTENT_EM = 0.77
+"""x-height top to descender bottom, for lines without ascenders: measured 0.75-0.79."""
+X_HEIGHT_EM = 0.56
+"""x-height only ("наш совет меняет"): measured 0.55-0.58."""
+TALL_GLYPHS = frozenset("bdfhklitj" + "бйёф" + "0123456789" + "!?'\"()[]{}/\\|%&@#$")
+"""Lower-case letters (and marks) reaching the ascender or capital height, besides capitals."""
+DEEP_GLYPHS = frozenset("gjpqy" + "рудфцщ" + "()[]{}|")
+"""Glyphs reaching below the baseline by a descender's depth."""
 
 ORIENTATION_DOUBT_CONFIDENCE = 70.0
 """A reading whose mean word confidence is below this may be of a page upside down or sideways,
@@ -47,6 +62,12 @@ MIN_ORIENTATION_CONFIDENCE = 2.0
 of text but under 3 on a page with two short lines, hence the low bar; a turned page is kept
 only if it then reads with a higher confidence than before, so a wrong guess costs time, never
 text."""
+
+SIDEWAYS_MIN_CHARS = 3
+SIDEWAYS_SHARE = 0.5
+"""Tesseract reads a sideways page's lines as vertical text, often with a high confidence: a
+reading is sideways when more than this share of its words of SIDEWAYS_MIN_CHARS or more
+characters have boxes taller than wide (upright, even a three-letter word is wider)."""
 
 UPRIGHT_TURNS: Mapping[int, Image.Transpose] = {
     90: Image.Transpose.ROTATE_270,
@@ -59,8 +80,8 @@ it (Pillow's turns are counter-clockwise)."""
 PAGE_TIMEOUT_SECONDS = 300
 """A Tesseract run on one page that takes longer than this is stopped (a page needs seconds)."""
 
-LANGUAGES = re.compile(r"[A-Za-z0-9_/]+(?:\+[A-Za-z0-9_/]+)*")
-"""Tesseract language codes joined by "+" ("rus+eng", "chi_sim", "script/Cyrillic")."""
+LANGUAGES = re.compile(r"[A-Za-z0-9_]+(?:\+[A-Za-z0-9_]+)*")
+"""Tesseract language codes joined by "+" ("rus+eng", "chi_sim")."""
 NO_CONFIDENCE = -1.0
 """Tesseract's confidence for boxes that are not recognised words."""
 WORD_LEVEL = 5
@@ -78,7 +99,7 @@ class OcrEngine(Protocol):
 
 def apt_package(language: str) -> str:
     """The Debian/Ubuntu package holding a Tesseract language ("rus" → "tesseract-ocr-rus")."""
-    return "tesseract-ocr-" + language.lower().replace("_", "-").replace("/", "-")
+    return "tesseract-ocr-" + language.lower().replace("_", "-")
 
 
 def check_available(lang: str) -> None:
@@ -179,9 +200,10 @@ class TesseractEngine:
         if turn is None:
             return first
         turned = self._recognise(first.image.transpose(turn), dpi)
-        if (turned.confidence or 0.0) > (first.confidence or 0.0):
-            return turned
-        return first
+        log.debug(
+            "confidence as scanned %s, turned upright %s", first.confidence, turned.confidence
+        )
+        return _better_reading(first, turned)
 
     def _upright_turn(self, image: Image.Image, dpi: float) -> Image.Transpose | None:
         """The turn OSD is confident makes the page upright; None for upright or unknown."""
@@ -195,13 +217,16 @@ class TesseractEngine:
                 )
         except TesseractNotFoundError as exc:
             raise _tesseract_missing() from exc
-        except (TesseractError, RuntimeError, OSError, ValueError):
+        except (TesseractError, RuntimeError, OSError, ValueError) as exc:
             # OSD gives up on pages with too little text ("Too few characters"), or times out:
             # the page is then read as it is.
+            log.debug("OSD found no orientation: %s", exc)
             return None
-        if float(osd.get("orientation_conf", 0.0)) < MIN_ORIENTATION_CONFIDENCE:
+        rotate, confidence = int(osd.get("rotate", 0)), float(osd.get("orientation_conf", 0.0))
+        log.debug("OSD: rotate %d° clockwise, confidence %.2f", rotate, confidence)
+        if confidence < MIN_ORIENTATION_CONFIDENCE:
             return None
-        return UPRIGHT_TURNS.get(int(osd.get("rotate", 0)))
+        return UPRIGHT_TURNS.get(rotate)
 
     def _recognise(self, gray: Image.Image, dpi: float) -> _Reading:
         """The words of a grayscale page, boxes in the pixels of ``gray`` itself.
@@ -285,8 +310,25 @@ def _mean_confidence(words: Sequence[_Word]) -> float | None:
 
 
 def _is_doubtful(reading: _Reading) -> bool:
+    """A reading that may be of a page upside down or sideways."""
     confidence = reading.confidence
-    return confidence is None or confidence < ORIENTATION_DOUBT_CONFIDENCE
+    if confidence is None or confidence < ORIENTATION_DOUBT_CONFIDENCE:
+        return True
+    return _reads_sideways(reading.words)
+
+
+def _reads_sideways(words: Sequence[_Word]) -> bool:
+    long_words = [word for word in words if len(word.text) >= SIDEWAYS_MIN_CHARS]
+    tall = sum(1 for word in long_words if word.box.height > word.box.width)
+    return bool(long_words) and tall > SIDEWAYS_SHARE * len(long_words)
+
+
+def _better_reading(first: _Reading, turned: _Reading) -> _Reading:
+    """The page turned upright when that reads without doubt where the first did not, or reads
+    with more confidence; otherwise the first reading (OSD can be wrong)."""
+    if _is_doubtful(first) and not _is_doubtful(turned):
+        return turned
+    return turned if (turned.confidence or 0.0) > (first.confidence or 0.0) else first
 
 
 # --- words → page ----------------------------------------------------------------------------
@@ -333,10 +375,27 @@ def _line(
         page=page_number,
         origin=Origin.OCR,
         box=box,
-        size=box.height * LINE_HEIGHT_TO_FONT_SIZE,
+        size=_font_size(words, scale),
         bold=False,
         confidence=_mean_confidence(words),
     )
+
+
+def _font_size(words: Sequence[_Word], scale: float) -> float:
+    """The line's font size in points: the median of what each word's height says (one odd
+    word box, a speck joined to a letter, does not sway it)."""
+    return statistics.median(word.box.height * scale / _em_share(word.text) for word in words)
+
+
+def _em_share(text: str) -> float:
+    """The share of the font size that ``text`` spans from its top to its bottom."""
+    tall = any(char.isupper() or char in TALL_GLYPHS for char in text)
+    deep = any(char in DEEP_GLYPHS for char in text)
+    if tall and deep:
+        return FULL_EXTENT_EM
+    if tall:
+        return ASCENDER_EXTENT_EM
+    return DESCENDER_EXTENT_EM if deep else X_HEIGHT_EM
 
 
 def _clamp(value: float, limit: float) -> float:

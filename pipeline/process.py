@@ -16,19 +16,25 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline.config import Config
+from PIL import Image
+
+from pipeline.config import Config, OcrMode
 from pipeline.errors import (
     DocumentError,
     EmptyInputError,
     NeedsOcrError,
+    PipelineError,
     UnreadableInputError,
     UnsupportedInputError,
 )
-from pipeline.extract import extract_pdf
+from pipeline.extract import PageReader, extract_pdf
 from pipeline.furniture import find_furniture
+from pipeline.images import image_dpi, load_page_images, prepare_for_ocr
 from pipeline.inputs import sniff_media_type
 from pipeline.lexicon import detect_language
 from pipeline.models import (
@@ -41,6 +47,8 @@ from pipeline.models import (
     SourceInfo,
     Status,
 )
+from pipeline.ocr import OcrEngine, TesseractEngine, check_available
+from pipeline.parallel import bounded_map
 from pipeline.reflow import build_paragraphs
 from pipeline.repair import repair_pages
 from pipeline.sections import assign_sections
@@ -66,11 +74,54 @@ def run_stage(stage: str, step: Callable[[], T]) -> T:
     """Run one stage; a bug inside it is reported with the stage's name instead of escaping."""
     try:
         return step()
-    except DocumentError:
-        raise
+    except PipelineError:
+        raise  # document errors become a failed result; run-level ones stop the run
     except Exception as exc:  # a bug or a library failure: this document fails, the run goes on
         log.debug("stage %s failed", stage, exc_info=True)
         raise StageFailureError(stage, exc) from exc
+
+
+DEFAULT_IMAGE_DPI = 300.0
+"""Resolution assumed for a page image that does not state its own (the usual scan)."""
+
+
+@lru_cache(maxsize=8)
+def ocr_engine(lang: str) -> OcrEngine:
+    """One engine per language set; checked once, so a missing pack is reported at first use."""
+    check_available(lang)
+    return TesseractEngine(lang=lang)
+
+
+def page_reader(config: Config) -> PageReader | None:
+    """How this run reads a page image, or None when OCR is off."""
+    if config.ocr == OcrMode.NEVER:
+        return None
+
+    def read(image: Image.Image, number: int) -> Page:
+        return read_image(image, number, config.ocr_dpi, config)
+
+    return read
+
+
+def read_image(image: Image.Image, number: int, dpi: float, config: Config) -> Page:
+    """OCR one page image, deskewed and in grayscale."""
+    engine = ocr_engine(config.ocr_lang)
+    return engine.read(prepare_for_ocr(image), page_number=number, dpi=dpi)
+
+
+def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:
+    """Page images (PNG, JPEG, every frame of a TIFF) read by OCR, in parallel over pages."""
+    if config.ocr == OcrMode.NEVER:
+        raise NeedsOcrError(f"{media_type} page image: needs OCR, but --ocr is never")
+
+    def read_frame(item: tuple[int, Image.Image]) -> Page:
+        number, image = item
+        page = read_image(image, number, image_dpi(image) or DEFAULT_IMAGE_DPI, config)
+        return replace(page, number=number, reason="page image")
+
+    frames = enumerate(load_page_images(data, media_type), start=1)
+    futures = bounded_map(read_frame, frames, config.page_workers)
+    return Extraction(pages=tuple(f.result() for f in futures), media_type=media_type)
 
 
 def extract(data: bytes, media_type: str, config: Config) -> Extraction:
@@ -78,11 +129,11 @@ def extract(data: bytes, media_type: str, config: Config) -> Extraction:
     if not data:
         raise EmptyInputError("empty file")
     if media_type == "application/pdf":
-        return extract_pdf(data, config)
+        return extract_pdf(data, config, page_reader(config))
     if media_type == "text/plain":
         return extract_text_file(data)
     if media_type in IMAGE_TYPES:
-        raise NeedsOcrError(f"{media_type} page image: needs OCR, which this version cannot run")
+        return extract_images(data, media_type, config)
     raise UnsupportedInputError(
         f"unsupported content ({media_type}): not a PDF, image or text file"
     )
@@ -94,7 +145,7 @@ def check_has_text(extraction: Extraction) -> None:
     reasons = sorted({page.reason for page in extraction.pages if page.reason})
     detail = f" ({'; '.join(reasons)})" if reasons else ""
     if extraction.media_type == "application/pdf":
-        raise NeedsOcrError(f"no page has a usable text layer{detail}: needs OCR")
+        raise NeedsOcrError(f"no page has usable text{detail}")
     raise EmptyInputError(f"no text in the file{detail}")
 
 

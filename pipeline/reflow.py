@@ -26,7 +26,7 @@ from PIL import ImageFont
 from pipeline.config import Config
 from pipeline.cues import CUES
 from pipeline.lexicon import WORD, zipf
-from pipeline.models import Line, Paragraph, RepairRecord
+from pipeline.models import Line, Origin, Paragraph, RepairRecord
 
 SOFT_HYPHEN = "\u00ad"
 LINE_END_HYPHEN = re.compile(r"(?<=[^\W\d_])-$")
@@ -60,7 +60,8 @@ class Layout:
 
     left: float  # usual left edge (points), 0 for plain text
     right: float  # usual right edge (points), or usual full-line length in characters
-    gap: float | None  # usual vertical gap between lines of a paragraph (points)
+    pitch: float | None  # usual top-to-top distance of lines in a paragraph (points)
+    line_height: float | None  # usual height of a line's box (points)
     rhythm: int  # usual number of blank lines between lines of a paragraph (plain text)
 
     @property
@@ -74,22 +75,29 @@ def measure_layout(lines: list[Line]) -> Layout:
     rhythm = _mode([line.blank_before for line in lines], default=0)
     if not boxed:
         widths = [text_width(line.text) for line in lines if line.text]
-        return Layout(
-            left=0.0, right=_percentile(widths, 0.9, default=1.0), gap=None, rhythm=rhythm
-        )
+        right = _percentile(widths, 0.9, default=1.0)
+        return Layout(left=0.0, right=right, pitch=None, line_height=None, rhythm=rhythm)
     left = _mode([round(line.box.x0) for line in boxed if line.box], default=0)
     right = _percentile([line.box.x1 for line in boxed if line.box], 0.9, default=left + 1.0)
-    gaps = [
-        cur.box.top - prev.box.bottom
+    # Top to top, not bottom to top: a line's bottom moves with its descenders (OCR boxes
+    # hug the ink), while nearly every line has a capital or an ascender at the top.
+    pitches = [
+        cur.box.top - prev.box.top
         for prev, cur in pairwise(boxed)
         if prev.box
         and cur.box
         and prev.page == cur.page
-        and prev.size == cur.size
+        and not _style_changes(prev, cur)
         and cur.box.top > prev.box.top
     ]
-    gap = statistics.median(gaps) if gaps else None
-    return Layout(left=float(left), right=float(right), gap=gap, rhythm=rhythm)
+    heights = [line.box.height for line in boxed if line.box]
+    return Layout(
+        left=float(left),
+        right=float(right),
+        pitch=statistics.median(pitches) if pitches else None,
+        line_height=statistics.median(heights) if heights else None,
+        rhythm=rhythm,
+    )
 
 
 def _mode(values: list[int], default: int) -> int:
@@ -298,9 +306,9 @@ def _starts_paragraph_boxed(prev: Line, cur: Line, layout: Layout, config: Confi
     same_page = prev.page == cur.page
     if _style_changes(prev, cur):
         return True
-    if same_page and layout.gap is not None:
-        gap = cur.box.top - prev.box.bottom
-        if gap - layout.gap > max(config.gap_ratio - 1, 0) * max(prev.box.height, 1.0):
+    if same_page and layout.pitch is not None and layout.line_height is not None:
+        extra = (cur.box.top - prev.box.top) - layout.pitch
+        if extra > max(config.gap_ratio - 1, 0) * max(prev.box.height, layout.line_height):
             return True
     if is_centred(prev, layout, config) and is_centred(cur, layout, config):
         return False  # a centred heading wrapped over two lines
@@ -312,9 +320,11 @@ def _starts_paragraph_boxed(prev: Line, cur: Line, layout: Layout, config: Confi
 def _style_changes(prev: Line, cur: Line) -> bool:
     if prev.bold != cur.bold:
         return True
-    if prev.size is not None and cur.size is not None:
-        return abs(prev.size - cur.size) > SIZE_CHANGE
-    return False
+    if prev.size is None or cur.size is None or Origin.OCR in (prev.origin, cur.origin):
+        # OCR sizes are estimated from box heights, which swing with the letters a line
+        # holds (a short line of x-height letters looks a third smaller): pitch decides.
+        return False
+    return abs(prev.size - cur.size) > SIZE_CHANGE
 
 
 # --- joining lines ---------------------------------------------------------------------------

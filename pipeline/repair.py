@@ -30,7 +30,7 @@ from ftfy.fixes import remove_control_chars as ftfy_remove_control_chars
 
 from pipeline.config import Config
 from pipeline.lexicon import WORD, detect_language, known_share, script_of, zipf
-from pipeline.models import Line, Page, RepairRecord
+from pipeline.models import Line, Origin, Page, RepairRecord
 
 LineFix = Callable[[str], str]
 
@@ -440,6 +440,22 @@ class Repair:
     kind: str
     prepare: Callable[[Sequence[str]], LineFix]
     enabled: Callable[[Config], bool]
+    origins: frozenset[Origin] = frozenset(Origin)
+    """The sources whose lines this repair touches; OCR confusions are not text-layer ones."""
+
+
+PIPE_AS_I = re.compile(r"(?:(?<=^)|(?<=[\s.!?“\"(]))\|(?=\s+[a-z])")
+
+
+def fix_ocr_confusions(text: str) -> str:
+    """OCR reads a lone capital I as a vertical bar: "| have the honour" → "I have the honour".
+
+    >>> fix_ocr_confusions("| have the honour, and | think so")
+    'I have the honour, and I think so'
+    >>> fix_ocr_confusions("a | B table cell, a||b")
+    'a | B table cell, a||b'
+    """
+    return PIPE_AS_I.sub("I", text)
 
 
 def _always(_config: Config) -> bool:
@@ -454,6 +470,12 @@ REPAIRS: tuple[Repair, ...] = (
     Repair("ligatures", _per_line(replace_ligatures), _always),
     Repair("soft_hyphens", _per_line(remove_soft_hyphens), _always),
     Repair("lookalikes", prepare_fix_lookalikes, lambda config: config.fix_lookalikes),
+    Repair(
+        "ocr_confusions",
+        _per_line(fix_ocr_confusions),
+        lambda config: config.fix_lookalikes,
+        frozenset({Origin.OCR}),
+    ),
 )
 """Every repair, in the order they run (the module docstring says why this order)."""
 
@@ -502,10 +524,10 @@ def fix_lookalikes(text: str) -> str:
 
 
 def repair_text(text: str, config: Config | None = None) -> str:
-    """Every enabled repair on ``text`` (its lines taken as one document)."""
+    """Every enabled plain-text repair on ``text`` (its lines taken as one document)."""
     config = config or Config()
     for repair in REPAIRS:
-        if repair.enabled(config):
+        if repair.enabled(config) and Origin.PLAIN_TEXT in repair.origins:
             text = _run_on_text(repair.prepare, text)
     return text
 
@@ -522,6 +544,7 @@ def repair_pages(
     """Run the enabled repairs over a document's lines; one record per kind that changed any,
     counting the lines it changed."""
     texts = [line.text for page in pages for line in page.lines]
+    origins = [line.origin for page in pages for line in page.lines]
     changed: dict[str, set[int]] = {}
     for _round in range(MAX_REPAIR_ROUNDS):
         before_round = texts
@@ -529,7 +552,10 @@ def repair_pages(
             if not repair.enabled(config):
                 continue
             fix = repair.prepare(texts)
-            repaired = [fix(text) for text in texts]
+            repaired = [
+                fix(text) if origin in repair.origins else text
+                for text, origin in zip(texts, origins, strict=True)
+            ]
             for index, (old, new) in enumerate(zip(texts, repaired, strict=True)):
                 if old != new:
                     changed.setdefault(repair.kind, set()).add(index)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-pytest_plugins = ["tests.golden_plugin"]
-
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +17,8 @@ from tests.pdfgen import (
     make_truncated_pdf,
     sample_statements,
 )
+
+pytest_plugins = ["tests.golden_plugin"]
 
 ENCRYPTION_PASSWORD = "s3cret-pass"
 

@@ -179,8 +179,10 @@ PNG_HEADER = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
             "UnsupportedInputError",
             id="random bytes named .txt",
         ),
-        pytest.param(PNG_HEADER, "scan.png", "NeedsOcrError", id="PNG image"),
-        pytest.param(PNG_HEADER, "scan.txt", "NeedsOcrError", id="PNG image named .txt"),
+        pytest.param(PNG_HEADER, "scan.png", "DamagedDocumentError", id="truncated PNG image"),
+        pytest.param(
+            PNG_HEADER, "scan.txt", "DamagedDocumentError", id="truncated PNG image named .txt"
+        ),
     ],
 )
 def test_failed_inputs(data: bytes, name: str, error_type: str) -> None:

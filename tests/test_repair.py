@@ -26,6 +26,7 @@ REPAIR_FUNCTIONS: dict[str, Callable[[str], str]] = {
     "odd_spaces": repair.normalize_odd_spaces,
     "soft_hyphens": repair.remove_soft_hyphens,
     "control_chars": repair.remove_control_chars,
+    "ocr_confusions": repair.fix_ocr_confusions,
 }
 
 
@@ -246,3 +247,13 @@ def test_clean_documents_are_not_touched() -> None:
     pages, records = repair.repair_pages(pages_of(lines), Config())
     assert [line.text for line in pages[0].lines] == lines
     assert records == ()
+
+
+def test_ocr_confusions_touch_only_ocr_lines() -> None:
+    """A "|" in a text layer is what the author typed; only OCR invents it for "I"."""
+    ocr = Line("| have the honour", page=1, origin=Origin.OCR)
+    typed = Line("| have the honour", page=1, origin=Origin.TEXT_LAYER)
+    page = Page(1, (ocr, typed), "ocr")
+    (repaired,), records = repair.repair_pages((page,), Config())
+    assert [line.text for line in repaired.lines] == ["I have the honour", "| have the honour"]
+    assert RepairRecord("ocr_confusions", 1) in records
