@@ -27,6 +27,12 @@ MAX_PAGE_PIXELS = 80_000_000
 bomb limit (about 89 MP) so that our clearer message is the one a user sees."""
 
 WHITE = 255
+SIXTEEN_BIT_WHITE = 65_535
+HIGH_DEPTH_MODES = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N"})
+"""Pillow modes of 16/32-bit integer pixels (16-bit grayscale scans), which Pillow's own
+conversion to "L" clips at 255 instead of scaling: nearly the whole page would turn white."""
+
+Floats = NDArray[np.float64]
 
 # --- deskew ----------------------------------------------------------------------------------
 
@@ -140,6 +146,10 @@ def to_grayscale(image: Image.Image) -> Image.Image:
     """The image in 8-bit grayscale ("L"); transparent parts become white paper, not black."""
     if image.mode == "L":
         return image
+    if image.mode in HIGH_DEPTH_MODES:
+        values = np.asarray(image, dtype=np.float64)
+        full_scale = SIXTEEN_BIT_WHITE if values.max() > WHITE else WHITE
+        return Image.fromarray((values * (WHITE / full_scale)).round().astype(np.uint8))
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         paper = Image.new("RGBA", rgba.size, (WHITE, WHITE, WHITE, WHITE))
@@ -181,9 +191,6 @@ def estimate_skew(image: Image.Image) -> float:
     return round(_best_angle(fine, ink_y, ink_x, ink), 2) + 0.0  # + 0.0: no "-0.0"
 
 
-Floats = NDArray[np.float64]
-
-
 def _ink_coordinates(gray: Image.Image) -> tuple[Floats, Floats, Floats]:
     """Row and column (from the centre) and darkness of every inked pixel of a reduced copy."""
     factor = max(1, math.ceil(max(gray.size) / SKEW_SAMPLE_SIDE))
@@ -202,7 +209,8 @@ def _ink_coordinates(gray: Image.Image) -> tuple[Floats, Floats, Floats]:
 
 def _best_angle(angles: Floats, ink_y: Floats, ink_x: Floats, ink: Floats) -> float:
     """The angle among ``angles`` whose sheared row profile has the largest variance."""
-    half_span = math.hypot(float(np.abs(ink_y).max()), float(np.abs(ink_x).max())) + 1
+    steepest = math.tan(math.radians(float(np.abs(angles).max())))
+    half_span = float(np.abs(ink_y).max() + np.abs(ink_x).max() * steepest) + 1
     bins = int(2 * half_span) + 1
     scores = []
     for angle in angles:

@@ -40,7 +40,7 @@ class FurnitureRole(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Box:
-    """A rectangle in PDF points (or image pixels for OCR), origin at the top-left."""
+    """A rectangle in PDF points, origin at the top-left (OCR boxes are converted to points)."""
 
     x0: float
     top: float

@@ -4,10 +4,11 @@ that talks to Tesseract).
 Every box leaves this module in PDF points (pixels × 72 / dpi), whatever the scan's resolution,
 so the furniture and reflow stages measure OCR lines and text-layer lines with one ruler.
 
-Orientation: a page is read as it comes; only when that reading is doubtful (no words, or a low
-mean confidence, as upside-down and sideways text give) does Tesseract's orientation detection
-(OSD) run, and the page is read again turned upright. Upright pages, nearly all of them, so cost
-one Tesseract run, not two: OSD alone takes most of a page's reading time.
+Orientation: a page is read as it comes; only when that reading is doubtful (no words, a low
+mean confidence as upside-down text gives, or word boxes standing on end as sideways text gives)
+does Tesseract's orientation detection (OSD) run, and the page is read again turned upright.
+Upright pages, nearly all of them, so cost one Tesseract run, not two: OSD alone takes most of
+a page's reading time. Skew is straightened before every reading (``images.prepare_for_ocr``).
 """
 
 from __future__ import annotations
@@ -43,9 +44,9 @@ POINTS_PER_INCH = 72.0
 FULL_EXTENT_EM = 0.98
 """Ascender (or capital) top to descender bottom: measured 0.94-1.01."""
 ASCENDER_EXTENT_EM = 0.77
-"""Capital or ascender top to the baseline, for lines without descenders: measured 0.77."""
+"""Capital or ascender top to the baseline, for words without descenders: measured 0.77."""
 DESCENDER_EXTENT_EM = 0.77
-"""x-height top to descender bottom, for lines without ascenders: measured 0.75-0.79."""
+"""x-height top to descender bottom, for words without ascenders: measured 0.75-0.79."""
 X_HEIGHT_EM = 0.56
 """x-height only ("наш совет меняет"): measured 0.55-0.58."""
 TALL_GLYPHS = frozenset("bdfhklitj" + "бйёф" + "0123456789" + "!?'\"()[]{}/\\|%&@#$")
@@ -59,15 +60,16 @@ so OSD is consulted. Measured: upright pages (clean or old typewritten scans) re
 the same pages turned 180° at 37-58."""
 MIN_ORIENTATION_CONFIDENCE = 2.0
 """OSD's orientation confidence needed before a page is turned. OSD gives 25-30 on a full page
-of text but under 3 on a page with two short lines, hence the low bar; a turned page is kept
-only if it then reads with a higher confidence than before, so a wrong guess costs time, never
-text."""
+of text but under 3 on a page with two short lines, hence the low bar: the turned page is kept
+only if it then reads without doubt where the first reading had one, or with a higher
+confidence, so a wrong guess costs time, never text."""
 
 SIDEWAYS_MIN_CHARS = 3
+"""Words this long or longer are wider than tall when upright, whatever their letters."""
 SIDEWAYS_SHARE = 0.5
 """Tesseract reads a sideways page's lines as vertical text, often with a high confidence: a
 reading is sideways when more than this share of its words of SIDEWAYS_MIN_CHARS or more
-characters have boxes taller than wide (upright, even a three-letter word is wider)."""
+characters have boxes taller than wide."""
 
 UPRIGHT_TURNS: Mapping[int, Image.Transpose] = {
     90: Image.Transpose.ROTATE_270,
@@ -185,7 +187,10 @@ class TesseractEngine:
     def read(self, image: Image.Image, *, page_number: int, dpi: float) -> Page:
         """The page's lines in reading order, boxes and sizes in points.
 
-        ``reason`` is left for the caller, which knows why the page went to OCR.
+        ``image`` is the page as scanned or rendered (any mode, any way up, a little skewed);
+        grayscale, orientation and deskew happen here. ``reason`` is left for the caller, which
+        knows why the page went to OCR. A page Tesseract fails on raises ``TesseractError``, one
+        it does not finish within ``timeout`` seconds ``RuntimeError``.
         """
         if dpi <= 0:
             raise ValueError(f"dpi must be positive, got {dpi}")
@@ -383,8 +388,9 @@ def _line(
 
 def _font_size(words: Sequence[_Word], scale: float) -> float:
     """The line's font size in points: the median of what each word's height says (one odd
-    word box, a speck joined to a letter, does not sway it)."""
-    return statistics.median(word.box.height * scale / _em_share(word.text) for word in words)
+    word box, a speck joined to a letter, does not sway it). Dashes and dots say nothing."""
+    sized = [word for word in words if any(char.isalnum() for char in word.text)] or words
+    return statistics.median(word.box.height * scale / _em_share(word.text) for word in sized)
 
 
 def _em_share(text: str) -> float:

@@ -34,7 +34,7 @@ from pipeline.errors import (
 )
 from pipeline.extract import PageReader, extract_pdf
 from pipeline.furniture import find_furniture
-from pipeline.images import image_dpi, load_page_images, prepare_for_ocr
+from pipeline.images import image_dpi, load_page_images
 from pipeline.inputs import sniff_media_type
 from pipeline.lexicon import detect_language
 from pipeline.models import (
@@ -104,9 +104,8 @@ def page_reader(config: Config) -> PageReader | None:
 
 
 def read_image(image: Image.Image, number: int, dpi: float, config: Config) -> Page:
-    """OCR one page image, deskewed and in grayscale."""
-    engine = ocr_engine(config.ocr_lang)
-    return engine.read(prepare_for_ocr(image), page_number=number, dpi=dpi)
+    """OCR one page image (the engine turns it upright, deskews it and reads it in grayscale)."""
+    return ocr_engine(config.ocr_lang).read(image, page_number=number, dpi=dpi)
 
 
 def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:

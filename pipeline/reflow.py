@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -59,14 +60,20 @@ class Layout:
     """The document's usual measures, from which each line's shape is judged."""
 
     left: float  # usual left edge (points), 0 for plain text
-    right: float  # usual right edge (points), or usual full-line length in characters
+    right: float  # usual right edge (points), or the usual full line's width in plain text
     pitch: float | None  # usual top-to-top distance of lines in a paragraph (points)
     line_height: float | None  # usual height of a line's box (points)
     rhythm: int  # usual number of blank lines between lines of a paragraph (plain text)
+    page_margins: Mapping[int, tuple[float, float]] = field(default_factory=dict)
+    """Per page (left, right), where a page has lines enough to tell: a scanner shifts pages."""
 
-    @property
-    def width(self) -> float:
-        return max(self.right - self.left, 1.0)
+    def margins(self, line: Line) -> tuple[float, float]:
+        """The left and right edge of the text on ``line``'s page."""
+        return self.page_margins.get(line.page, (self.left, self.right))
+
+    def width(self, line: Line) -> float:
+        left, right = self.margins(line)
+        return max(right - left, 1.0)
 
 
 def measure_layout(lines: list[Line]) -> Layout:
@@ -77,8 +84,15 @@ def measure_layout(lines: list[Line]) -> Layout:
         widths = [text_width(line.text) for line in lines if line.text]
         right = _percentile(widths, 0.9, default=1.0)
         return Layout(left=0.0, right=right, pitch=None, line_height=None, rhythm=rhythm)
-    left = _mode([round(line.box.x0) for line in boxed if line.box], default=0)
-    right = _percentile([line.box.x1 for line in boxed if line.box], 0.9, default=left + 1.0)
+    left, right = _edges(boxed)
+    by_page: dict[int, list[Line]] = {}
+    for line in boxed:
+        by_page.setdefault(line.page, []).append(line)
+    page_margins = {
+        page: _edges(page_lines)
+        for page, page_lines in by_page.items()
+        if len(page_lines) >= MIN_LINES_FOR_PAGE_MARGINS
+    }
     # Top to top, not bottom to top: a line's bottom moves with its descenders (OCR boxes
     # hug the ink), while nearly every line has a capital or an ascender at the top.
     pitches = [
@@ -92,12 +106,24 @@ def measure_layout(lines: list[Line]) -> Layout:
     ]
     heights = [line.box.height for line in boxed if line.box]
     return Layout(
-        left=float(left),
-        right=float(right),
+        left=left,
+        right=right,
         pitch=statistics.median(pitches) if pitches else None,
         line_height=statistics.median(heights) if heights else None,
         rhythm=rhythm,
+        page_margins=page_margins,
     )
+
+
+MIN_LINES_FOR_PAGE_MARGINS = 8
+"""A page with fewer lines takes the document's margins: a few lines cannot show an edge."""
+
+
+def _edges(lines: list[Line]) -> tuple[float, float]:
+    """The usual left edge (most common) and right edge (a high percentile) of boxed lines."""
+    left = _mode([round(line.box.x0) for line in lines if line.box], default=0)
+    right = _percentile([line.box.x1 for line in lines if line.box], 0.9, default=left + 1.0)
+    return float(left), right
 
 
 def _mode(values: list[int], default: int) -> int:
@@ -180,24 +206,27 @@ def next_word_would_fit(prev: Line, cur: Line, layout: Layout) -> bool:
 def reach(prev: Line, cur: Line, layout: Layout) -> float:
     """How far along the usual line ``prev`` would reach with the next word added (1.0: margin)."""
     shape = LineShape.of(prev)
-    return (shape.end + shape.room_for(first_word(cur.text)) - layout.left) / layout.width
+    left, _ = layout.margins(prev)
+    return (shape.end + shape.room_for(first_word(cur.text)) - left) / layout.width(prev)
 
 
 def fill(line: Line, layout: Layout) -> float:
     """How far along the usual line width a line reaches (0-1+)."""
     shape = LineShape.of(line)
-    return (shape.end - layout.left) / layout.width
+    left, _ = layout.margins(line)
+    return (shape.end - left) / layout.width(line)
 
 
 def is_indented(line: Line, layout: Layout, config: Config) -> bool:
-    return line.box is not None and line.box.x0 - layout.left > config.indent_tolerance
+    left, _ = layout.margins(line)
+    return line.box is not None and line.box.x0 - left > config.indent_tolerance
 
 
 def is_centred(line: Line, layout: Layout, config: Config) -> bool:
     if line.box is None or not is_indented(line, layout, config):
         return False
-    middle = (layout.left + layout.right) / 2
-    return abs(line.box.center - middle) <= CENTRE_TOLERANCE * layout.width
+    left, right = layout.margins(line)
+    return abs(line.box.center - (left + right) / 2) <= CENTRE_TOLERANCE * layout.width(line)
 
 
 def ends_sentence(text: str) -> bool:

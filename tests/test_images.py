@@ -225,6 +225,28 @@ def test_to_grayscale_gives_8_bit_gray(mode: str) -> None:
     assert not is_dark(gray, (200, 100))
 
 
+@pytest.mark.parametrize("mode", ["I;16", "I"])
+def test_16_bit_grayscale_is_scaled_not_clipped(mode: str) -> None:
+    page = Image.new(mode, (100, 100), 60_000)  # light paper, in 16-bit values
+    ImageDraw.Draw(page).rectangle((0, 0, 9, 9), fill=3_000)  # dark ink
+
+    gray = to_grayscale(page)
+
+    assert gray.mode == "L"
+    assert gray.getpixel((50, 50)) == round(60_000 * 255 / 65_535)
+    assert gray.getpixel((5, 5)) == round(3_000 * 255 / 65_535)
+
+
+def test_16_bit_png_loads_and_reads_as_gray() -> None:
+    page = Image.new("I;16", (100, 100), 60_000)
+    ImageDraw.Draw(page).rectangle((0, 0, 9, 9), fill=3_000)
+
+    (loaded,) = load_page_images(encode(page, "PNG"), "image/png")
+
+    assert is_dark(to_grayscale(loaded), (5, 5))
+    assert not is_dark(to_grayscale(loaded), (50, 50))
+
+
 def test_transparent_background_becomes_white_paper() -> None:
     page = Image.new("RGBA", (100, 100), (0, 0, 0, 0))  # fully transparent "black"
     ImageDraw.Draw(page).rectangle((0, 0, 9, 9), fill=(0, 0, 0, 255))
