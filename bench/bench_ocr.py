@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -101,34 +100,32 @@ def per_page_ratios(
     return [(s.pdf.name, *measure_one(s, config, rounds)) for s in samples]
 
 
+def cpu_times() -> tuple[int, int]:
+    """Busy and total CPU ticks of the whole machine, from /proc/stat."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def batch_utilisation(pdfs: Sequence[Path], workers: int) -> tuple[float, float]:
-    """Wall seconds and the share of the cores busy for ``pipeline run --workers N``."""
+    """Wall seconds and the share of all cores busy during ``pipeline run --workers N``.
+
+    Machine-wide, because the work happens in forkserver workers and their Tesseract
+    processes, which this process's resource accounting never sees; run it on a quiet machine.
+    """
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "in"
         folder.mkdir()
         for pdf in pdfs:
             shutil.copy(pdf, folder)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        busy_before, total_before = cpu_times()
         start = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pipeline",
-                "run",
-                str(folder),
-                "--out",
-                str(Path(scratch) / "out"),
-                "--workers",
-                str(workers),
-                "--quiet",
-            ],
-            check=False,
-        )
+        command = [sys.executable, "-m", "pipeline", "run", str(folder)]
+        command += ["--out", str(Path(scratch) / "out"), "--workers", str(workers), "--quiet"]
+        subprocess.run(command, check=False)
         wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu / (wall * (os.cpu_count() or 1))
+        busy_after, total_after = cpu_times()
+    return wall, (busy_after - busy_before) / max(total_after - total_before, 1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

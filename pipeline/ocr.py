@@ -30,6 +30,7 @@ from pytesseract import Output, TesseractError, TesseractNotFoundError
 
 from pipeline.errors import MissingDependencyError, UsageError
 from pipeline.images import prepare_for_ocr, to_grayscale
+from pipeline.lexicon import WORD, script_of
 from pipeline.models import Box, Line, Origin, Page
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,39 @@ def check_available(lang: str) -> None:
         raise MissingDependencyError(
             f"Tesseract language pack missing: {', '.join(missing)} (apt-get install {packages})"
         )
+
+
+CYRILLIC_SCRIPT_LANGUAGES = frozenset(
+    {"rus", "ukr", "bel", "bul", "srp", "mkd", "kaz", "kir", "tgk", "mon", "uzb_cyrl"}
+)
+"""Tesseract packs whose text is Cyrillic; the others this tool meets are Latin."""
+MIN_WORDS_FOR_SCRIPT_CHECK = 20
+"""A page with fewer words gives no reliable share of misread words."""
+MISREAD_SCRIPT_SHARE = 0.02
+"""On a page read mostly in Latin letters, more than this share of Cyrillic words means whole
+words were misread (with rus+eng, typewritten English comes out as "ассогаапое")."""
+
+
+def latin_only_languages(page: Page, lang: str) -> str | None:
+    """The Latin-script languages of ``lang`` when ``page`` reads as Latin text with Cyrillic
+    words mixed in, so that a re-read with those languages alone may fix them; else None.
+
+    Only this direction: an English statement almost never holds Cyrillic, while a Russian
+    one quotes Latin codes and names ("PC.DEL/1187/23", "OSCE") that a Cyrillic-only re-read
+    would garble.
+    """
+    words = [word for line in page.lines for word in WORD.findall(line.text) if len(word) > 1]
+    if len(words) < MIN_WORDS_FOR_SCRIPT_CHECK:
+        return None
+    scripts = [script_of(word) for word in words]
+    latin, foreign = scripts.count("latin"), len(words) - scripts.count("latin")
+    if latin <= foreign or foreign / len(words) <= MISREAD_SCRIPT_SHARE:
+        return None
+    languages = parse_languages(lang)
+    latin_languages = [code for code in languages if code not in CYRILLIC_SCRIPT_LANGUAGES]
+    if not latin_languages or len(latin_languages) == len(languages):
+        return None
+    return "+".join(latin_languages)
 
 
 def parse_languages(lang: str) -> list[str]:

@@ -47,7 +47,7 @@ from pipeline.models import (
     SourceInfo,
     Status,
 )
-from pipeline.ocr import OcrEngine, TesseractEngine, check_available
+from pipeline.ocr import OcrEngine, TesseractEngine, check_available, latin_only_languages
 from pipeline.parallel import bounded_map
 from pipeline.reflow import build_paragraphs
 from pipeline.repair import repair_pages
@@ -104,8 +104,14 @@ def page_reader(config: Config) -> PageReader | None:
 
 
 def read_image(image: Image.Image, number: int, dpi: float, config: Config) -> Page:
-    """OCR one page image (the engine turns it upright, deskews it and reads it in grayscale)."""
-    return ocr_engine(config.ocr_lang).read(image, page_number=number, dpi=dpi)
+    """OCR one page image (the engine turns it upright, deskews it and reads it in grayscale);
+    a Latin page read with Cyrillic words in it is read again with its Latin languages only."""
+    page = ocr_engine(config.ocr_lang).read(image, page_number=number, dpi=dpi)
+    narrower = latin_only_languages(page, config.ocr_lang)
+    if narrower is None:
+        return page
+    reread = ocr_engine(narrower).read(image, page_number=number, dpi=dpi)
+    return reread if (reread.confidence or 0.0) >= (page.confidence or 0.0) else page
 
 
 def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:

@@ -17,7 +17,7 @@ import re
 import statistics
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -45,8 +45,9 @@ SHORT_BEFORE_CAPITAL = 0.9
 """Plain text: a line without final punctuation this short, followed by a capital, is a heading:
 running text only breaks a line short of the margin at a paragraph's end."""
 FIRST_LINE_ALLOWANCE = 0.03
-"""Plain text: share of the line width an indented first line loses; without it, the first
-line of an indented paragraph looks short and would be taken for a paragraph's end."""
+"""Plain text: the share of the line width a first line is assumed to lose to its indent when
+the document has too few clear paragraph openings to measure it (see measure_first_line_indent);
+without it, the first line of an indented paragraph looks short and ends the paragraph."""
 CLOSING_WINDOW = 4
 """A closing formula starts within this many lines of the end of the document."""
 SIZE_CHANGE = 0.6
@@ -64,6 +65,8 @@ class Layout:
     pitch: float | None  # usual top-to-top distance of lines in a paragraph (points)
     line_height: float | None  # usual height of a line's box (points)
     rhythm: int  # usual number of blank lines between lines of a paragraph (plain text)
+    first_line_indent: float = 0.0
+    """Plain text: the share of the width a paragraph's first line gives up to its indent."""
     page_margins: Mapping[int, tuple[float, float]] = field(default_factory=dict)
     """Per page (left, right), where a page has lines enough to tell: a scanner shifts pages."""
 
@@ -83,7 +86,8 @@ def measure_layout(lines: list[Line]) -> Layout:
     if not boxed:
         widths = [text_width(line.text) for line in lines if line.text]
         right = _percentile(widths, 0.9, default=1.0)
-        return Layout(left=0.0, right=right, pitch=None, line_height=None, rhythm=rhythm)
+        layout = Layout(left=0.0, right=right, pitch=None, line_height=None, rhythm=rhythm)
+        return replace(layout, first_line_indent=measure_first_line_indent(lines, layout))
     left, right = _edges(boxed)
     by_page: dict[int, list[Line]] = {}
     for line in boxed:
@@ -113,6 +117,34 @@ def measure_layout(lines: list[Line]) -> Layout:
         rhythm=rhythm,
         page_margins=page_margins,
     )
+
+
+MIN_INDENT_SAMPLES = 3
+"""Opening lines needed to measure a document's first-line indent; fewer give the default."""
+MAX_FIRST_LINE_INDENT = 0.15
+"""No statement indents its paragraphs by more than this share of the line."""
+CLEARLY_SHORT = 0.95
+"""A sentence-final line this short (with the next word added) ended its paragraph."""
+
+
+def measure_first_line_indent(lines: list[Line], layout: Layout) -> float:
+    """How much shorter a paragraph's first line is than a full one, in this document.
+
+    The lines that certainly open a paragraph (after a clearly short sentence end) and run on
+    into the next line show it: in an indented document they stop short of the margin by the
+    indent; in a spaced one they reach it. The median of their shortfall is the indent.
+    """
+    shortfalls = [
+        1.0 - reach(opening, following, layout)
+        for before, opening, following in zip(lines, lines[1:], lines[2:], strict=False)
+        if ends_sentence(before.text)
+        and reach(before, opening, layout) < CLEARLY_SHORT
+        and not ends_sentence(opening.text)
+        and not starts_list_item(opening.text)
+    ]
+    if len(shortfalls) < MIN_INDENT_SAMPLES:
+        return FIRST_LINE_ALLOWANCE
+    return min(max(statistics.median(shortfalls), 0.0), MAX_FIRST_LINE_INDENT)
 
 
 MIN_LINES_FOR_PAGE_MARGINS = 8
@@ -299,7 +331,7 @@ def _starts_paragraph_plain(
 ) -> bool:
     if cur.blank_before > layout.rhythm:
         return True
-    allowance = FIRST_LINE_ALLOWANCE if context.prev_opens_paragraph else 0.0
+    allowance = layout.first_line_indent if context.prev_opens_paragraph else 0.0
     extent = reach(prev, cur, layout) + allowance
     if ends_sentence(prev.text):
         if extent < 1.0:

@@ -1,4 +1,4 @@
-"""Russian and English cue lists (salutations, closing formulas, preamble shapes), kept as data.
+"""Russian, Ukrainian and English cue lists (salutations, closings, preamble shapes), as data.
 
 Each ``<language>.json`` beside this file holds one language's lists; ``common.json`` holds
 shapes that belong to no language (document codes, list markers). A document is matched against
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-LANGUAGE_FILES = ("ru.json", "en.json", "common.json")
+LANGUAGE_FILES = ("ru.json", "uk.json", "en.json", "common.json")
 
 
 @dataclass(frozen=True, slots=True)
