@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 BENCH_MAX_RATIO ?= 1.5
+BENCH_OCR_MAX_RATIO ?= 1.15
 # Plain pytest: on 2 cores `-n auto` measured slower (34-43 s against 28-33 s for the suite),
 # its workers each paying the imports and word-list loading. Try PYTEST_ARGS="-n auto" later.
 PYTEST_ARGS ?=
@@ -29,6 +30,7 @@ lint: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/bench_text.py --max-ratio $(BENCH_MAX_RATIO)
+	$(BIN)/python bench/bench_ocr.py --max-ratio $(BENCH_OCR_MAX_RATIO) --batch
 
 samples: $(DEV_STAMP)
 	$(BIN)/python scripts/make_samples.py
