@@ -5,7 +5,7 @@ Every threshold a heuristic uses lives here with a docstring, so no stage hides 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -59,9 +59,3 @@ class Config:
     """Password for encrypted PDFs."""
     max_pages: int | None = None
     """Refuse documents with more pages than this (None: no limit)."""
-
-    def fingerprint(self) -> str:
-        """A stable text of every setting that can change a document's result."""
-        return ";".join(
-            f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name != "password"
-        )

@@ -211,7 +211,7 @@ def _find_by_repetition(pages: tuple[Page, ...]) -> FurnitureResult:
     counts = Counter({key: n for key, n in all_lines.items() if n >= 2})
     # The first occurrence of a repeated line in the document's opening block is the document's
     # own heading (its code in the preamble, say), not a running header: it stays.
-    opening = _opening_block_size(lines)
+    opening = min(OPENING_LINES, len(lines))
     first_seen: set[str] = set()
     kept_pages: list[Page] = []
     furniture: list[Furniture] = []
@@ -231,10 +231,6 @@ def _find_by_repetition(pages: tuple[Page, ...]) -> FurnitureResult:
 
 OPENING_LINES = 8
 """Plain text: a repeated line first met within this many lines opens the document."""
-
-
-def _opening_block_size(lines: list[Line]) -> int:
-    return min(OPENING_LINES, len(lines))
 
 
 def _classify_plain_line(

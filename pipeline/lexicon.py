@@ -36,10 +36,6 @@ def zipf(word: str, lang: str | None = None) -> float:
     return zipf_frequency(word.lower(), lang or language_of_word(word))
 
 
-def is_known(word: str, min_zipf: float, lang: str | None = None) -> bool:
-    return zipf(word, lang) >= min_zipf
-
-
 def known_share(text: str, min_zipf: float = 1.0) -> float:
     """Share of a text's words (3+ letters) that the lexicon knows; 0.0 for a text with none."""
     words = [w for w in WORD.findall(text) if len(w) >= 3]
