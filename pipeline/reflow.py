@@ -2,9 +2,10 @@
 
 A paragraph break is decided from layout first: a change of font size or weight, a larger
 vertical gap, an indented first line, a centred or right-aligned line, and above all a line that
-stops short although the next word would have fitted. Plain text has no boxes, so its line
-lengths (in characters) and its blank-line rhythm stand in for the same cues. One code path serves
-text layers, OCR and plain text: only ``LineShape`` knows which units a line is measured in.
+stops short although the next word would have fitted. Plain text has no boxes, so its lines are
+measured as if set in a reference proportional font, its first-line indent is measured from the
+lines that clearly open paragraphs, and its blank-line rhythm stands in for vertical gaps. One
+code path serves text layers, OCR and plain text: only ``LineShape`` knows how a line is measured.
 
 Dehyphenation joins "взаимо-" + "действия" only on evidence (the document's own usage, then the
 wordfreq lexicon); when unsure the hyphen stays, because a wrong join cannot be undone and a
