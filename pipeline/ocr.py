@@ -128,9 +128,11 @@ CYRILLIC_SCRIPT_LANGUAGES = frozenset(
 """Tesseract packs whose text is Cyrillic; the others this tool meets are Latin."""
 MIN_WORDS_FOR_SCRIPT_CHECK = 20
 """A page with fewer words gives no reliable share of misread words."""
-MISREAD_SCRIPT_SHARE = 0.02
-"""On a page read mostly in Latin letters, more than this share of Cyrillic words means whole
-words were misread (with rus+eng, typewritten English comes out as "ассогаапое")."""
+MIN_MISREAD_WORDS = 2
+"""On a page read mostly in Latin letters, this many Cyrillic words mean whole words were
+misread (with rus+eng, typewritten English comes out as "ассогаапое"); one may be a quotation."""
+LATIN_PAGE_SHARE = 0.8
+"""A page whose words are at least this share Latin is a Latin-script page."""
 
 
 def latin_only_languages(page: Page, lang: str) -> str | None:
@@ -146,7 +148,7 @@ def latin_only_languages(page: Page, lang: str) -> str | None:
         return None
     scripts = [script_of(word) for word in words]
     latin, foreign = scripts.count("latin"), len(words) - scripts.count("latin")
-    if latin <= foreign or foreign / len(words) <= MISREAD_SCRIPT_SHARE:
+    if latin < LATIN_PAGE_SHARE * len(words) or foreign < MIN_MISREAD_WORDS:
         return None
     languages = parse_languages(lang)
     latin_languages = [code for code in languages if code not in CYRILLIC_SCRIPT_LANGUAGES]

@@ -36,7 +36,7 @@ from pipeline.extract import PageReader, extract_pdf
 from pipeline.furniture import find_furniture
 from pipeline.images import image_dpi, load_page_images
 from pipeline.inputs import sniff_media_type
-from pipeline.lexicon import detect_language
+from pipeline.lexicon import detect_language, known_share
 from pipeline.models import (
     Document,
     ErrorInfo,
@@ -111,7 +111,20 @@ def read_image(image: Image.Image, number: int, dpi: float, config: Config) -> P
     if narrower is None:
         return page
     reread = ocr_engine(narrower).read(image, page_number=number, dpi=dpi)
-    return reread if (reread.confidence or 0.0) >= (page.confidence or 0.0) else page
+    # Every Cyrillic token of a Latin page is a misread, and the Latin-only reading's errors stay
+    # in Latin letters, nearer the truth ("acoordance" for "ассогаапое"); the lexicon vetoes it
+    # only when it reads clearly fewer words. Tesseract's confidence stays high on its misreads.
+    if page_known_share(reread) >= page_known_share(page) - REREAD_TOLERANCE:
+        return reread
+    return page
+
+
+REREAD_TOLERANCE = 0.02
+"""Share of known words a Latin-only re-read may lose and still replace the first reading."""
+
+
+def page_known_share(page: Page) -> float:
+    return known_share("\n".join(line.text for line in page.lines))
 
 
 def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:

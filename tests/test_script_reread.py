@@ -43,6 +43,9 @@ def test_keeps_every_latin_language_of_the_list() -> None:
             id="Russian page quoting Latin codes",
         ),
         pytest.param("Too short a page", "rus+eng", id="too few words to judge"),
+        pytest.param(
+            ENGLISH.replace("letter", "письмо"), "rus+eng", id="one Cyrillic word may be a quote"
+        ),
     ],
 )
 def test_no_reread(text: str, lang: str) -> None:
