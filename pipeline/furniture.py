@@ -29,8 +29,9 @@ PAGE_NUMBER = re.compile(
     rf"^(?:{_LABELLED_NUMBER}|{_DASH}?\s*\d{{1,3}}\s*{_DASH}?)$", re.IGNORECASE
 )
 # A page number glued to a header on one line: "Стр. 2 EEF.DEL/41/23", "PC.DEL/388/24 - 2 -";
-# a bare number there needs no dash on either side, a dashed one needs both.
-_GLUED_NUMBER = rf"(?:{_LABELLED_NUMBER}|{_DASH}\s*\d{{1,4}}\s*{_DASH}|\d{{1,4}})"
+# a bare number there needs no dash on either side, a dashed one needs both; it has at most three
+# digits, so "Alma Ata, 21 December 1991" keeps its year.
+_GLUED_NUMBER = rf"(?:{_LABELLED_NUMBER}|{_DASH}\s*\d{{1,4}}\s*{_DASH}|\d{{1,3}})"
 LEADING_PAGE_NUMBER = re.compile(rf"^(?P<pn>{_GLUED_NUMBER})\s+(?P<rest>\S.*)$", re.IGNORECASE)
 # The rest is matched lazily so the page number takes its longest form ("Page 3 of 4", not "4").
 TRAILING_PAGE_NUMBER = re.compile(rf"^(?P<rest>.*?\S)\s+(?P<pn>{_GLUED_NUMBER})$", re.IGNORECASE)
