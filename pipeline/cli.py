@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -27,9 +28,26 @@ from rich.progress import (
 )
 
 from pipeline import __version__
-from pipeline.batch import ItemResult, RunSummary, default_workers, plan_run, run_batch
+from pipeline.batch import (
+    DEFAULT_MAX_PAGES,
+    DEFAULT_TIMEOUT_SECONDS,
+    ItemResult,
+    Limits,
+    RunSummary,
+    config_fingerprint,
+    default_max_memory_mb,
+    default_workers,
+    plan_run,
+    run_batch,
+)
 from pipeline.config import Config, OcrMode
-from pipeline.errors import ExitCode, NoInputError, PipelineError
+from pipeline.errors import (
+    ExitCode,
+    MissingDependencyError,
+    NoInputError,
+    PipelineError,
+    UsageError,
+)
 from pipeline.inputs import display_path
 from pipeline.models import Document, Status
 from pipeline.output import to_json, to_jsonl
@@ -65,6 +83,29 @@ JsonlOption = Annotated[
 QuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bar, failure lines or summary.")
 ]
+
+
+class Executor(StrEnum):
+    LOCAL = "local"
+    DASK = "dask"
+
+
+ExecutorOption = Annotated[
+    Executor,
+    typer.Option(
+        "--executor",
+        case_sensitive=False,
+        help="local: worker processes on this machine; dask: a Dask cluster (see --scheduler).",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        show_default=False,
+        help="Dask scheduler address, e.g. tcp://head:8786 (default: a local Dask cluster).",
+    ),
+]
 OcrOption = Annotated[
     OcrMode,
     typer.Option(
@@ -86,8 +127,45 @@ WorkersOption = Annotated[
         "--workers",
         "-w",
         min=1,
-        help="Documents processed at once (default: all cores; 1 runs in this process).",
+        help="Documents processed at once, each in a worker process (default: all cores). "
+        "With 1 and no limits (--timeout 0 --max-memory 0) they run in this process.",
         show_default=False,
+    ),
+]
+MaxPagesOption = Annotated[
+    int,
+    typer.Option(
+        "--max-pages",
+        min=0,
+        help="Fail PDFs with more pages than this, before reading any page (0: no limit).",
+    ),
+]
+TimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        min=0,
+        metavar="SECONDS",
+        help="Wall-clock limit per document; its worker is killed and replaced (0: none).",
+    ),
+]
+MaxMemoryOption = Annotated[
+    int | None,
+    typer.Option(
+        "--max-memory",
+        min=0,
+        metavar="MB",
+        help="Address-space limit of each worker process (0: none; default: 3/4 of the "
+        "machine's memory shared by the workers, within 1024-4096 MB).",
+        show_default=False,
+    ),
+]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Process every input again, even those whose result is up to date "
+        "(same content, settings and version).",
     ),
 ]
 
@@ -168,28 +246,67 @@ def run(
     ocr: OcrOption = OcrMode.AUTO,
     lang: LangOption = DEFAULTS.ocr_lang,
     dpi: DpiOption = DEFAULTS.ocr_dpi,
+    max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT_SECONDS,
+    max_memory: MaxMemoryOption = None,
+    force: ForceOption = False,
+    executor: ExecutorOption = Executor.LOCAL,
+    scheduler: SchedulerOption = None,
 ) -> None:
-    """Clean every file below INPUT_DIR into OUT/<same path>.json, plus OUT/index.jsonl."""
+    """Clean every file below INPUT_DIR into OUT/<same path>.json, plus OUT/index.jsonl.
+
+    Inputs unchanged since their result was written are skipped (see --force); a run that
+    was killed finishes the rest when started again.
+    """
     workers = workers or default_workers()
-    # Cores left over by the document workers go to the pages of one scanned document.
-    page_workers = max(1, default_workers() // workers)
+    # Cores left over by the document workers go to the pages of one scanned document; a Dask
+    # worker's cores are the cluster's to share out, not this machine's.
+    page_workers = 1 if executor is Executor.DASK else max(1, default_workers() // workers)
     config = Config(
-        password=password, ocr=ocr, ocr_lang=lang, ocr_dpi=dpi, page_workers=page_workers
+        password=password,
+        ocr=ocr,
+        ocr_lang=lang,
+        ocr_dpi=dpi,
+        page_workers=page_workers,
+        max_pages=max_pages or None,
     )
+    memory = default_max_memory_mb(workers) if max_memory is None else max_memory
+    limits = Limits(timeout=timeout or None, max_memory_mb=memory or None)
     with exit_codes():
+        if scheduler is not None and executor is not Executor.DASK:
+            raise UsageError("--scheduler needs --executor dask")
         tasks = plan_run(input_dir, out)
         show_progress = stderr_console.is_terminal and not quiet
         with _progress(len(tasks), enabled=show_progress) as advance:
-            summary = run_batch(
-                tasks,
-                out,
-                config,
-                workers=workers,
-                on_result=_result_reporter(advance, jsonl=jsonl, quiet=quiet),
-            )
+            reporter = _result_reporter(advance, jsonl=jsonl, quiet=quiet)
+            if executor is Executor.DASK:
+                summary = _dask_runner()(
+                    tasks, out, config, scheduler=scheduler, force=force, on_result=reporter
+                )
+            else:
+                summary = run_batch(
+                    tasks,
+                    out,
+                    config,
+                    workers=workers,
+                    limits=limits,
+                    force=force,
+                    on_result=reporter,
+                )
         if not quiet:
             say(_summary_line(summary))
     raise typer.Exit(int(summary.exit_code))
+
+
+def _dask_runner() -> Callable[..., RunSummary]:
+    """Cluster mode's entry point, imported only when asked for (Dask is an optional extra)."""
+    try:
+        from pipeline.cluster import run_on_dask
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"cluster mode needs Dask ({exc.name}): pip install 'statement-pipeline[cluster]'"
+        ) from exc
+    return run_on_dask
 
 
 @app.command()
@@ -202,14 +319,20 @@ def clean(
     ocr: OcrOption = OcrMode.AUTO,
     lang: LangOption = DEFAULTS.ocr_lang,
     dpi: DpiOption = DEFAULTS.ocr_dpi,
+    max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
 ) -> None:
     """Clean one file and print its JSON on stdout (exit 1 when the document failed)."""
     config = Config(
-        password=password, ocr=ocr, ocr_lang=lang, ocr_dpi=dpi, page_workers=default_workers()
+        password=password,
+        ocr=ocr,
+        ocr_lang=lang,
+        ocr_dpi=dpi,
+        page_workers=default_workers(),
+        max_pages=max_pages or None,
     )
     with exit_codes():
         document = _clean_one(file, config)
-        as_dict = document.to_dict(__version__)
+        as_dict = document.to_dict(__version__, config_fingerprint(config))
         emit(to_jsonl(as_dict) if jsonl else to_json(as_dict))
     failed = document.status is Status.FAILED
     raise typer.Exit(int(ExitCode.SOME_FAILED if failed else ExitCode.OK))
@@ -269,7 +392,8 @@ def _result_reporter(
 
 
 def _summary_line(summary: RunSummary) -> str:
+    skipped = f" ({summary.skipped} unchanged, not redone)" if summary.skipped else ""
     return (
         f"{summary.total} documents: {summary.ok} ok, {summary.partial} partial, "
-        f"{summary.failed} failed; index: {summary.index_path}"
+        f"{summary.failed} failed{skipped}; index: {summary.index_path}"
     )

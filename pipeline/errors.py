@@ -96,3 +96,25 @@ class NeedsOcrError(DocumentError):
 
 class DecodingError(DocumentError):
     stage = "decode"
+
+
+class WorkerStoppedError(DocumentError):
+    """The worker running one document was stopped by a limit or died; the run replaces it.
+
+    Unlike other document errors these may not recur (a busier machine, a higher limit), so a
+    resumed run tries such a document again.
+    """
+
+    stage = "batch"
+
+
+class TimeLimitError(WorkerStoppedError):
+    """The document took longer than the run's wall-clock limit per document."""
+
+
+class MemoryLimitError(WorkerStoppedError):
+    """The document needed more memory than a worker may use."""
+
+
+class WorkerCrashError(WorkerStoppedError):
+    """The worker process died (a crash in a library, a signal) while reading the document."""

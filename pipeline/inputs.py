@@ -63,6 +63,38 @@ def collect_inputs(root: Path, *, exclude: Sequence[Path] = ()) -> list[Path]:
     return sorted(found, key=lambda path: path.relative_to(root).parts)
 
 
+def links_leaving_tree(root: Path, *, exclude: Sequence[Path] = ()) -> list[Path]:
+    """Symbolic links below ``root`` (to files or folders) whose target lies outside it.
+
+    They are never followed; a run reports each as a failed input rather than drop it unseen.
+    Hidden names and ``exclude`` are skipped as in ``collect_inputs``.
+    """
+    root_real = Path(os.path.realpath(root))
+    excluded = [Path(os.path.realpath(path)) for path in exclude]
+    found = [
+        path
+        for path in _walk_visible_links(root)
+        if not _stays_inside(path, root_real) and not _in_output_folder(path, root_real, excluded)
+    ]
+    return sorted(found, key=lambda path: path.relative_to(root).parts)
+
+
+def _in_output_folder(path: Path, root_real: Path, excluded: Iterable[Path]) -> bool:
+    """True for an entry of an output folder that sits inside the input tree (not the tree)."""
+    folder = Path(os.path.realpath(path.parent))
+    return any(folder.is_relative_to(out) for out in excluded if out != root_real)
+
+
+def _walk_visible_links(root: Path) -> Iterator[Path]:
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = [name for name in dirnames if not _is_hidden(name)]
+        folder_path = Path(folder)
+        for name in [*dirnames, *filenames]:
+            path = folder_path / name
+            if not _is_hidden(name) and path.is_symlink():
+                yield path
+
+
 def _walk_visible_files(root: Path) -> Iterator[Path]:
     for folder, dirnames, filenames in os.walk(root, followlinks=False):
         # Pruning in place is how os.walk is told not to descend.

@@ -187,8 +187,9 @@ class Document:
     warnings: tuple[str, ...] = ()
     error: ErrorInfo | None = None
 
-    def to_dict(self, version: str) -> dict[str, object]:
-        """The JSON object of the output schema (``schema.DocumentModel``)."""
+    def to_dict(self, version: str, config: str | None = None) -> dict[str, object]:
+        """The JSON object of the output schema (``schema.DocumentModel``); ``config`` is the
+        fingerprint of the settings that made it (``batch.config_fingerprint``)."""
         s = self.sections
         return {
             "schema_version": SCHEMA_VERSION,
@@ -233,7 +234,7 @@ class Document:
                     "stage": self.error.stage,
                 }
             ),
-            "pipeline": {"version": version},
+            "pipeline": {"version": version, "config": config},
         }
 
 

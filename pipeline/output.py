@@ -6,6 +6,7 @@ a crash leaves either the old complete file or the new complete file, never half
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import secrets
@@ -60,6 +61,37 @@ def write_atomic(path: Path, text: str) -> None:
     _sync_folder(path.parent)
 
 
+FILESYSTEM_WIDE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO})
+"""Write failures that every later write would meet too (a full disk, a quota, a read-only or
+failing filesystem): they stop the run. Others (a folder name taken by a file, a name too long,
+one folder without permission) concern one output only."""
+
+
+def fails_every_write(error: OutputNotWritableError) -> bool:
+    """True when ``error`` (from ``write_atomic``) means no other output can be written either."""
+    cause = error.__cause__
+    return isinstance(cause, OSError) and cause.errno in FILESYSTEM_WIDE_ERRNOS
+
+
+def leaves_folder(folder: Path, relpath: Path) -> bool:
+    """True when ``folder/relpath`` would land outside ``folder`` (through a symbolic link on
+    the way, or ``..``), so that nothing is ever written outside the output folder.
+
+    Checked before any folder is created: ``realpath`` resolves the parts that exist.
+    """
+    root = Path(os.path.realpath(folder))
+    return not Path(os.path.realpath(folder / relpath)).is_relative_to(root)
+
+
+def read_result(path: Path) -> dict[str, object] | None:
+    """A result written earlier (a JSON object), or None when absent, unreadable or not one."""
+    try:
+        value = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def _create_temp_beside(path: Path) -> tuple[Path, int]:
     """A new hidden file in the target's folder (same filesystem, so the rename is atomic).
 
@@ -111,12 +143,17 @@ def prepare_output_dir(out_dir: Path) -> None:
 
 @dataclass(frozen=True, slots=True)
 class IndexEntry:
-    """One input's line in ``index.jsonl``."""
+    """One input's line in ``index.jsonl``.
+
+    Paths are printable text: undecodable bytes in a name show as U+FFFD
+    (``inputs.display_path``), while the files on disk keep their names byte for byte.
+    """
 
     path: str  # the input, relative to the input folder
     status: str
     output: str  # the JSON file, relative to the output folder
     error: Mapping[str, str] | None = None
+    skipped: bool = False  # unchanged since its result was written: not processed again
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -124,6 +161,7 @@ class IndexEntry:
             "status": self.status,
             "output": self.output,
             "error": None if self.error is None else dict(self.error),
+            "skipped": self.skipped,
         }
 
 

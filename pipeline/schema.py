@@ -79,6 +79,12 @@ class ErrorModel(_Model):
 
 class PipelineInfo(_Model):
     version: str = Field(description="Version of the pipeline that wrote this result.")
+    config: str | None = Field(
+        pattern=r"^[0-9a-f]{12}$",
+        description="Short hash of the settings that change results (not the password itself, "
+        "not performance settings); a rerun skips an input whose hash, content and version are "
+        "unchanged. Null when not recorded.",
+    )
 
 
 class DocumentModel(_Model):

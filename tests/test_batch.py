@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -157,3 +159,74 @@ def test_a_run_level_error_stops_the_run(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_default_workers_is_at_least_one() -> None:
     assert batch.default_workers() >= 1
+
+
+def test_a_link_out_of_the_tree_is_a_task_that_fails_unread(tmp_path: Path) -> None:
+    make_inputs(tmp_path / "in")
+    (tmp_path / "secret.txt").write_text(STATEMENT)
+    (tmp_path / "in" / "link.txt").symlink_to(tmp_path / "secret.txt")
+    tasks = batch.plan_run(tmp_path / "in", tmp_path / "out")
+    link = next(task for task in tasks if task.display_path == "link.txt")
+    assert link.refusal is not None
+    assert "outside the input folder" in link.refusal
+    assert all(task.refusal is None for task in tasks if task is not link)
+    document = batch.process_task(link, Config())
+    assert document.status.value == "failed"
+    assert document.error is not None
+    assert document.error.type == "UnreadableInputError"
+    assert document.source.bytes == 0
+
+
+@pytest.mark.parametrize("workers", [1, 2, 64])
+def test_default_memory_per_worker_stays_within_its_bounds(workers: int) -> None:
+    memory = batch.default_max_memory_mb(workers)
+    assert batch.MIN_WORKER_MEMORY_MB <= memory <= batch.MAX_DEFAULT_WORKER_MEMORY_MB
+    assert batch.default_max_memory_mb(workers * 2) <= memory
+
+
+def test_limits_are_enforced_only_when_set() -> None:
+    assert not batch.Limits().enforced
+    assert batch.Limits(timeout=1.0).enforced
+    assert batch.Limits(max_memory_mb=512).enforced
+
+
+def test_ctrl_c_stops_every_worker_and_writes_no_index(tmp_path: Path) -> None:
+    for number in range(6):
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / f"{number}.txt").write_text(STATEMENT)
+    tasks = batch.plan_run(tmp_path / "in", tmp_path / "out")
+
+    def interrupt(result: batch.ItemResult) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        batch.run_batch(
+            tasks, tmp_path / "out", Config(), workers=2, limits=batch.Limits(timeout=60.0),
+            on_result=interrupt,
+        )  # fmt: skip
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "out" / "index.jsonl").exists()
+    for written in (tmp_path / "out").iterdir():  # the one result written is whole
+        assert json.loads(written.read_text("utf-8"))["status"] == "ok"
+
+
+def test_an_executor_gets_only_the_work_left_and_the_run_records_its_results(
+    tmp_path: Path,
+) -> None:
+    make_inputs(tmp_path / "in")
+    tasks = batch.plan_run(tmp_path / "in", tmp_path / "out")
+    batch.run_batch(tasks, tmp_path / "out", Config(), workers=1)
+    (tmp_path / "in" / "b.txt").write_text(STATEMENT.replace("Norway", "Peru"))
+    handed: list[str] = []
+
+    def elsewhere(
+        todo: Iterable[tuple[int, batch.Task]], config: Config
+    ) -> Generator[tuple[int, Document], None, None]:
+        for position, task in todo:
+            handed.append(task.display_path)
+            yield position, batch.process_task(task, config)
+
+    summary = batch.run_batch(tasks, tmp_path / "out", Config(), workers=1, executor=elsewhere)
+    assert handed == ["b.txt"]
+    assert summary.skipped == len(tasks) - 1
+    assert "Peru" in (tmp_path / "out" / "b.json").read_text("utf-8")

@@ -17,6 +17,7 @@ from pipeline import __version__
 from pipeline.cli import app
 from pipeline.errors import ExitCode
 from pipeline.schema import json_schema
+from tests.pdfgen import make_text_pdf
 
 STATEMENT = (
     "Заявление делегации Российской Федерации\n\n"
@@ -243,3 +244,36 @@ def test_python_m_pipeline_clean_stdin_smoke() -> None:
     document = json.loads(completed.stdout.decode("utf-8"))  # stdout is exactly one document
     assert document["source"]["path"] == "<stdin>"
     assert "Российская Федерация" in completed.stdout.decode("utf-8")  # UTF-8, not escaped
+
+
+# --- limits and resuming -----------------------------------------------------------------------
+
+
+def test_a_rerun_skips_unchanged_inputs_and_force_redoes_them(tmp_path: Path) -> None:
+    good_inputs(tmp_path / "in")
+    args = ("run", tmp_path / "in", "--out", tmp_path / "out", "-w", "1")
+    assert invoke(*args).exit_code == ExitCode.OK
+    again = invoke(*args, "--jsonl")
+    assert again.exit_code == ExitCode.OK
+    assert "3 documents: 3 ok, 0 partial, 0 failed (3 unchanged, not redone)" in again.stderr
+    assert len(json_lines(again.stdout)) == 3  # the stream still has every document
+    forced = invoke(*args, "--force")
+    assert forced.exit_code == ExitCode.OK
+    assert "3 documents: 3 ok, 0 partial, 0 failed; index" in forced.stderr
+
+
+def test_max_pages_fails_a_longer_pdf(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    make_text_pdf(tmp_path / "in" / "two.pdf", [["Mr. Chairperson,"], ["Thank you."]])
+    result = invoke("run", tmp_path / "in", "--out", tmp_path / "out", "--max-pages", "1")
+    assert result.exit_code == ExitCode.SOME_FAILED
+    index = json_lines((tmp_path / "out" / "index.jsonl").read_text("utf-8"))
+    assert "more than the limit of 1" in index[0]["error"]["message"]
+
+
+def test_results_record_the_settings_fingerprint(tmp_path: Path) -> None:
+    write(tmp_path, {"a.txt": STATEMENT.encode()})
+    plain = json.loads(invoke("clean", tmp_path / "a.txt").stdout)
+    other = json.loads(invoke("clean", tmp_path / "a.txt", "--ocr", "never").stdout)
+    assert plain["pipeline"]["version"] == __version__
+    assert plain["pipeline"]["config"] != other["pipeline"]["config"]

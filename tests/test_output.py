@@ -129,18 +129,19 @@ def test_write_index_keeps_the_given_order_one_object_per_line(tmp_path: Path) -
     entries = [
         IndexEntry("b.txt", "ok", "b.json"),
         IndexEntry("a/c.pdf", "failed", "a/c.json", {"type": "E", "message": "m", "stage": "s"}),
-        IndexEntry("a.txt", "partial", "a.json"),
+        IndexEntry("a.txt", "partial", "a.json", skipped=True),
     ]
     index_path = write_index(tmp_path, entries)
     assert index_path == tmp_path / "index.jsonl"
     lines = index_path.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == [
-        {"path": "b.txt", "status": "ok", "output": "b.json", "error": None},
+        {"path": "b.txt", "status": "ok", "output": "b.json", "error": None, "skipped": False},
         {
             "path": "a/c.pdf",
             "status": "failed",
             "output": "a/c.json",
             "error": {"type": "E", "message": "m", "stage": "s"},
+            "skipped": False,
         },
-        {"path": "a.txt", "status": "partial", "output": "a.json", "error": None},
+        {"path": "a.txt", "status": "partial", "output": "a.json", "error": None, "skipped": True},
     ]
