@@ -37,7 +37,7 @@ import os
 import threading
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError
-from contextlib import ExitStack, closing, contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from distributed import Client, Future, KilledWorker, LocalCluster, WorkerPlugin, as_completed
@@ -50,17 +50,14 @@ from pipeline.batch import (
     RunSummary,
     Task,
     TaskProcessor,
-    config_fingerprint,
     default_workers,
     process_task,
+    run_batch,
 )
 from pipeline.batch import _failed_document as failed_task_document
-from pipeline.batch import _Recorder as ResultRecorder
-from pipeline.batch import _skip_unchanged as skip_unchanged
 from pipeline.config import Config
 from pipeline.errors import DocumentError, PipelineError, UsageError, WorkerCrashError
 from pipeline.models import Document
-from pipeline.output import prepare_output_dir, write_index
 
 IN_FLIGHT_PER_THREAD = 2
 """Documents queued per worker thread: enough to keep it busy, few enough to stop fast and to
@@ -111,21 +108,19 @@ def run_on_dask(
     import). Per-document time and memory limits are the cluster's business here (see the
     module docstring).
     """
-    prepare_output_dir(out_dir)
-    fingerprint = config_fingerprint(config)
-    recorder = ResultRecorder(tasks, out_dir, fingerprint, on_result)
-    todo: Iterable[tuple[int, Task]] = enumerate(tasks)
-    if not force:
-        todo = skip_unchanged(todo, out_dir, fingerprint, recorder)
-    with ExitStack() as stack:
-        client = stack.enter_context(connect(scheduler, workers=workers))
-        # closing(): on Ctrl-C or a run-level error the queued documents are cancelled now.
-        results = stack.enter_context(
-            closing(dask_results(client, todo, config, process=process or process_task))
+    work = process or process_task
+    with connect(scheduler, workers=workers) as client:
+        # The local run's machinery (resuming, output checks, the index) with Dask as executor.
+        return run_batch(
+            tasks,
+            out_dir,
+            config,
+            workers=workers or default_workers(),
+            force=force,
+            on_result=on_result,
+            process=work,
+            executor=lambda todo, run_config: dask_results(client, todo, run_config, process=work),
         )
-        for position, document in results:
-            recorder.record(position, document)
-    return recorder.summary(write_index(out_dir, recorder.index()))
 
 
 @contextmanager
