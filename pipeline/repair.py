@@ -483,7 +483,8 @@ def prepare_fix_ocr_confusions(lines: Sequence[str]) -> LineFix:
 
     def fix(text: str) -> str:
         text = PIPE_AS_I.sub("I", text)
-        text = LONE_LETTER.sub(lambda m: _lone_letter_in_line_script(m, text), text)
+        context = line_word_script(text)
+        text = LONE_LETTER.sub(lambda m: _lone_letter_in_script(m.group(), context), text)
         if language is None:
             return text
         return LETTER_RUN.sub(lambda m: _word_in_document_script(m.group(), language), text)
@@ -507,11 +508,17 @@ def _word_in_document_script(word: str, language: str) -> str:
     return word
 
 
-def _lone_letter_in_line_script(match: re.Match[str], line: str) -> str:
-    letter = match.group()
+def line_word_script(line: str) -> str:
+    """The script of a line's words of two letters or more: the context a lone letter takes.
+
+    Lone letters never count, so two of them cannot each convert the other back and forth.
+    """
+    return script_of(" ".join(w for w in LETTER_RUN.findall(line) if len(w) > 1))
+
+
+def _lone_letter_in_script(letter: str, line_script: str) -> str:
     if letter in ROMAN_LETTERS:
         return letter
-    line_script = script_of(line[: match.start()] + line[match.end() :])
     if script_of(letter) == "latin" and line_script == "cyrillic":
         return letter.translate(TO_CYRILLIC)
     if script_of(letter) == "cyrillic" and line_script == "latin":
