@@ -465,12 +465,12 @@ def process_task(task: Task, config: Config) -> Document:
     except PipelineError as exc:
         if not isinstance(exc, DocumentError):
             raise
-        return _failed_document(task, exc, exc.stage)
+        return failed_document(task, exc, exc.stage)
     except MemoryError:
         limit = MemoryLimitError("ran out of memory reading this document")
-        return _failed_document(task, limit, limit.stage)
+        return failed_document(task, limit, limit.stage)
     except Exception as exc:  # a bug: report it on this document and go on
-        return _failed_document(task, exc, INTERNAL_ERROR_STAGE)
+        return failed_document(task, exc, INTERNAL_ERROR_STAGE)
 
 
 def _refused_document(task: Task) -> Document:
@@ -484,7 +484,7 @@ def _refused_document(task: Task) -> Document:
     )
 
 
-def _failed_document(task: Task, exc: BaseException, stage: str) -> Document:
+def failed_document(task: Task, exc: BaseException, stage: str) -> Document:
     data = _read_or_empty(task.path)
     source = SourceInfo(
         path=task.display_path,
@@ -611,7 +611,7 @@ def _outcome(
         if reply is None:
             worker.process.join(STOP_GRACE_SECONDS)
             crash = WorkerCrashError(_death_message(worker.process.exitcode))
-            return position, _failed_document(task, crash, crash.stage), False
+            return position, failed_document(task, crash, crash.stage), False
         _, document, retiring = reply
         if isinstance(document, PipelineError):
             raise document  # a run-level error inside the worker stops the run
@@ -622,7 +622,7 @@ def _outcome(
         timeout = TimeLimitError(
             f"stopped after {limits.timeout:g} s, the limit per document (--timeout)"
         )
-        return position, _failed_document(task, timeout, timeout.stage), False
+        return position, failed_document(task, timeout, timeout.stage), False
     return None
 
 
@@ -692,7 +692,7 @@ def _worker_main(conn: Connection, config: Config, limits: Limits, process: Task
             result = exc
         except MemoryError:  # raised outside the stages' own guards
             limit = MemoryLimitError("ran out of memory reading this document")
-            result = _failed_document(task, limit, limit.stage)
+            result = failed_document(task, limit, limit.stage)
         retiring = _near_memory_limit(limits)
         if retiring and isinstance(result, Document) and result.status is Status.FAILED:
             result = _out_of_memory(result, limits)

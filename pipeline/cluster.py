@@ -51,10 +51,10 @@ from pipeline.batch import (
     Task,
     TaskProcessor,
     default_workers,
+    failed_document,
     process_task,
     run_batch,
 )
-from pipeline.batch import _failed_document as failed_task_document
 from pipeline.config import Config
 from pipeline.errors import DocumentError, PipelineError, UsageError, WorkerCrashError
 from pipeline.models import Document
@@ -212,11 +212,11 @@ def _document_of(future: Future[Document], task: Task) -> Document:
     except PipelineError as exc:
         if not isinstance(exc, DocumentError):
             raise
-        return failed_task_document(task, exc, exc.stage)
+        return failed_document(task, exc, exc.stage)
     except CancelledError:
         raise  # the scheduler dropped the task (it went away, or someone cancelled the run)
     except KilledWorker as exc:  # the document took its worker down, on every retry
         crash = WorkerCrashError(f"the Dask workers reading this document died: {exc}")
-        return failed_task_document(task, crash, crash.stage)
+        return failed_document(task, crash, crash.stage)
     except Exception as exc:  # a bug in a stage that escaped process_task's guard
-        return failed_task_document(task, exc, INTERNAL_ERROR_STAGE)
+        return failed_document(task, exc, INTERNAL_ERROR_STAGE)

@@ -118,24 +118,23 @@ def find_furniture(pages: tuple[Page, ...], config: Config) -> FurnitureResult:
 
 def _zone_lines(page: Page, zone: float) -> list[tuple[int, str]]:
     """Indices and zone of the outermost lines of a page: the runs at its top and bottom edges."""
-    found: list[tuple[int, str]] = []
-    for index, line in enumerate(page.lines):
-        where = in_zone(line, page, zone)
-        if where == "top" and all(in_zone(ln, page, zone) == "top" for ln in page.lines[:index]):
-            found.append((index, "top"))
-        elif where == "bottom" and all(
-            in_zone(ln, page, zone) == "bottom" for ln in page.lines[index + 1 :]
-        ):
-            found.append((index, "bottom"))
-    return found
+    where = [in_zone(line, page, zone) for line in page.lines]
+    top = 0
+    while top < len(where) and where[top] == "top":
+        top += 1
+    bottom = len(where)
+    while bottom > top and where[bottom - 1] == "bottom":
+        bottom -= 1
+    return [(i, "top") for i in range(top)] + [(i, "bottom") for i in range(bottom, len(where))]
 
 
 def _find_by_position(pages: tuple[Page, ...], config: Config) -> FurnitureResult:
     # A running header/footer recurs at the same height on several pages.
+    zones = {page.number: dict(_zone_lines(page, config.furniture_zone)) for page in pages}
     positions: Counter[tuple[str, str, int]] = Counter()
     for page in pages:
         seen: set[tuple[str, str, int]] = set()
-        for index, zone in _zone_lines(page, config.furniture_zone):
+        for index, zone in zones[page.number].items():
             line = page.lines[index]
             assert line.box is not None
             for part in _header_parts(line.text):
@@ -163,10 +162,9 @@ def _find_by_position(pages: tuple[Page, ...], config: Config) -> FurnitureResul
     kept_pages: list[Page] = []
     furniture: list[Furniture] = []
     for page in pages:
-        zone_of: dict[int, str] = dict(_zone_lines(page, config.furniture_zone))
         kept: list[Line] = []
         for index, line in enumerate(page.lines):
-            where = zone_of.get(index)
+            where = zones[page.number].get(index)
             items: list[Furniture] | None = None
             if where is not None and line.box is not None:
                 items = _classify_zone_line(line, where, recurring)

@@ -27,6 +27,7 @@ from PIL import ImageFont
 
 from pipeline.config import Config
 from pipeline.cues import CUES
+from pipeline.formulas import is_closing, is_salutation
 from pipeline.lexicon import WORD, zipf
 from pipeline.models import Line, Origin, Paragraph, RepairRecord
 
@@ -296,7 +297,7 @@ def starts_paragraph(
         return True
     if ends_with_hyphen(prev.text):
         return False
-    if is_salutation_line(cur.text) and fill(cur, layout) < SALUTATION_MAX_FILL:
+    if is_salutation(cur.text, require_cue=True) and fill(cur, layout) < SALUTATION_MAX_FILL:
         return True  # a salutation stands alone on its line, whatever came before it
     if ends_sentence(prev.text) and opens_closing(cur.text, context):
         return True
@@ -307,24 +308,11 @@ def starts_paragraph(
 
 def opens_closing(text: str, context: Context) -> bool:
     """A closing formula near the end of the document."""
-    return context.lines_left < CLOSING_WINDOW and text.startswith(CUES.closing_starts)
+    return context.lines_left < CLOSING_WINDOW and is_closing(text)
 
 
 SALUTATION_MAX_FILL = 0.8
 """A salutation line stops well short of the margin; a full line is running text."""
-
-
-def is_salutation_line(text: str) -> bool:
-    stripped = text.strip()
-    return (
-        stripped.startswith(CUES.address_starts)
-        and stripped.endswith(",")
-        and len(stripped) <= MAX_SALUTATION_LINE
-    )
-
-
-MAX_SALUTATION_LINE = 60
-"""Characters: "Уважаемая госпожа Представитель," fits; a line of running text does not end so."""
 
 
 def _starts_paragraph_plain(

@@ -13,17 +13,10 @@ import re
 import statistics
 
 from pipeline.cues import CUES
+from pipeline.formulas import is_closing, is_salutation
 from pipeline.models import BodyParagraph, Kind, Origin, Paragraph, Sections
 from pipeline.reflow import SIZE_CHANGE, starts_list_item
 
-MAX_SALUTATION_CHARS = 80
-"""A salutation is one short line, such as "Господин Председатель,"."""
-MAX_SALUTATION_WORDS = 8
-"""Words at most in a salutation with a cue ("Excellencies, ladies and gentlemen,")."""
-MAX_SALUTATION_WORDS_WITHOUT_CUE = 4
-"""An in-body salutation without a cue word ("Ambassador Morrow,") has at most this many words."""
-MAX_CLOSING_CHARS = 250
-"""A closing formula is short; a long paragraph that starts "Thank you" is body text."""
 MAX_CLOSING_PARAGRAPHS = 2
 """Thanks, then the request to attach the statement to the journal."""
 HEAD_SEARCH_LIMIT = 15
@@ -35,34 +28,6 @@ MAX_PREAMBLE_SENTENCE_WORDS = 6
 OCR_TITLE_SIZE_SHARE = 0.95
 """OCR: a title is set at least this share of the body text's size; preamble lines are smaller
 (measured on scans: titles 0.98-1.09 of the body size, preamble lines 0.82-0.91)."""
-SALUTATION_END = re.compile(r"[,!:]$")
-# A sentence end inside the text: "Mr." and "г." are abbreviations, so 4+ letters must end it.
-SENTENCE_INSIDE = re.compile(r"\w{4,}[.!?]\s+\S")
-
-
-def is_salutation(text: str, *, require_cue: bool) -> bool:
-    """Short, ending with a comma (or "!"/":"), and opening with a salutation cue.
-
-    >>> is_salutation("Господин Председатель,", require_cue=True)
-    True
-    >>> is_salutation("Ambassador Morrow,", require_cue=False)
-    True
-    >>> is_salutation("Mr. Smith said that the report, in his view,", require_cue=True)
-    False
-    """
-    text = text.strip()
-    if len(text) > MAX_SALUTATION_CHARS or not SALUTATION_END.search(text):
-        return False
-    if SENTENCE_INSIDE.search(text):
-        return False
-    has_cue = text.startswith(CUES.address_starts)
-    if has_cue:
-        return len(text.split()) <= MAX_SALUTATION_WORDS
-    return not require_cue and len(text.split()) <= MAX_SALUTATION_WORDS_WITHOUT_CUE
-
-
-def is_closing(text: str) -> bool:
-    return len(text) <= MAX_CLOSING_CHARS and text.strip().startswith(CUES.closing_starts)
 
 
 def is_preamble_line(text: str) -> bool:
