@@ -171,6 +171,7 @@ class Sections:
     address: str | None = None
     body: tuple[BodyParagraph, ...] = ()
     closing: str | None = None
+    signature: str | None = None  # the signatory block after the closing, lines joined by "\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +211,7 @@ class Document:
                 {"text": p.text, "kind": p.kind.value, "pages": list(p.pages)} for p in s.body
             ],
             "closing": s.closing,
+            "signature": s.signature,
             "furniture": [
                 {"text": f.text, "page": f.page, "role": f.role.value} for f in self.furniture
             ],

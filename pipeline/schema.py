@@ -107,6 +107,10 @@ class DocumentModel(_Model):
     closing: str | None = Field(
         description="The closing formula; two paragraphs are joined with a newline."
     )
+    signature: str | None = Field(
+        description="The signatory block printed after the closing (name, function, "
+        "'(Signed)'), lines joined with a newline; null when there is none."
+    )
     furniture: list[FurnitureModel] = Field(
         description="Running headers, footers and page numbers moved out of the text."
     )
