@@ -134,6 +134,8 @@ class BodyParagraph:
     text: str
     kind: Kind
     pages: tuple[int, ...]
+    # The lines it was built from, for provenance (boxes, confidence); not part of its identity.
+    lines: tuple[Line, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

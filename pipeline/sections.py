@@ -144,6 +144,6 @@ def assign_sections(paragraphs: tuple[Paragraph, ...]) -> Sections:
         preamble=preamble,
         title=title,
         address=address,
-        body=tuple(BodyParagraph(p.text, body_kind(p), p.pages) for p in body),
+        body=tuple(BodyParagraph(p.text, body_kind(p), p.pages, p.lines) for p in body),
         closing=closing,
     )
