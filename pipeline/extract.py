@@ -39,7 +39,7 @@ from pipeline.errors import (
     PipelineError,
     UnsupportedInputError,
 )
-from pipeline.lexicon import WORD, known_share
+from pipeline.lexicon import WORD, detect_language, known_share
 from pipeline.models import Box, Extraction, Line, Origin, Page
 from pipeline.parallel import bounded_map
 
@@ -143,7 +143,8 @@ def text_layer_problem(text: str) -> str | None:
     # The "cid" inside each code is itself an English word: take the codes out first.
     words_text = _join_soft_hyphenated(CID_CODE.sub(" ", text))
     if sum(len(w) >= 3 for w in WORD.findall(words_text)) >= MIN_WORDS_FOR_LEXICON:
-        share = known_share(words_text, COMMON_WORD_ZIPF)
+        # Known in the page's own language: a Polish layer is readable, not garbage.
+        share = known_share(words_text, COMMON_WORD_ZIPF, detect_language(words_text))
         if share < MIN_KNOWN_SHARE:
             return f"few known words ({share:.0%})"
     return None

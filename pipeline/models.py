@@ -72,6 +72,8 @@ class Line:
     bold: bool = False
     confidence: float | None = None  # OCR mean word confidence, 0-100
     blank_before: int = 0  # plain text: whitespace-only lines just above this one
+    # OCR: each recognised word's confidence (0-100), for the quality signal's mean and minimum.
+    word_confidences: tuple[float, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,7 @@ class Page:
     height: float | None = None
     reason: str | None = None  # why this method was chosen, or why the page is empty
     confidence: float | None = None
+    warnings: tuple[str, ...] = ()  # what a reader should know about how it was read
 
     @property
     def chars(self) -> int:

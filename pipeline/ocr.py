@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -30,7 +31,6 @@ from pytesseract import Output, TesseractError, TesseractNotFoundError
 
 from pipeline.errors import MissingDependencyError, UsageError
 from pipeline.images import prepare_for_ocr, to_grayscale
-from pipeline.lexicon import WORD, script_of
 from pipeline.models import Box, Line, Origin, Page
 
 log = logging.getLogger(__name__)
@@ -91,10 +91,22 @@ WORD_LEVEL = 5
 """``image_to_data`` level of a word (1 page, 2 block, 3 paragraph, 4 line)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Script:
+    """What Tesseract's script detection (OSD) says a page is written in."""
+
+    name: str  # "Latin", "Cyrillic", "Han", ...
+    confidence: float
+
+
 class OcrEngine(Protocol):
     """Reads one page image; boxes in the returned page are in points."""
 
-    def read(self, image: Image.Image, *, page_number: int, dpi: float) -> Page: ...
+    def read(
+        self, image: Image.Image, *, page_number: int, dpi: float, lang: str | None = None
+    ) -> Page: ...
+
+    def detect_script(self, image: Image.Image, *, dpi: float) -> Script | None: ...
 
 
 # --- set-up checks ---------------------------------------------------------------------------
@@ -122,39 +134,13 @@ def check_available(lang: str) -> None:
         )
 
 
-CYRILLIC_SCRIPT_LANGUAGES = frozenset(
-    {"rus", "ukr", "bel", "bul", "srp", "mkd", "kaz", "kir", "tgk", "mon", "uzb_cyrl"}
-)
-"""Tesseract packs whose text is Cyrillic; the others this tool meets are Latin."""
-MIN_WORDS_FOR_SCRIPT_CHECK = 20
-"""A page with fewer words gives no reliable share of misread words."""
-MIN_MISREAD_WORDS = 2
-"""On a page read mostly in Latin letters, this many Cyrillic words mean whole words were
-misread (with rus+eng, typewritten English comes out as "ассогаапое"); one may be a quotation."""
-LATIN_PAGE_SHARE = 0.8
-"""A page whose words are at least this share Latin is a Latin-script page."""
-
-
-def latin_only_languages(page: Page, lang: str) -> str | None:
-    """The Latin-script languages of ``lang`` when ``page`` reads as Latin text with Cyrillic
-    words mixed in, so that a re-read with those languages alone may fix them; else None.
-
-    Only this direction: an English statement almost never holds Cyrillic, while a Russian
-    one quotes Latin codes and names ("PC.DEL/1187/23", "OSCE") that a Cyrillic-only re-read
-    would garble.
-    """
-    words = [word for line in page.lines for word in WORD.findall(line.text) if len(word) > 1]
-    if len(words) < MIN_WORDS_FOR_SCRIPT_CHECK:
-        return None
-    scripts = [script_of(word) for word in words]
-    latin, foreign = scripts.count("latin"), len(words) - scripts.count("latin")
-    if latin < LATIN_PAGE_SHARE * len(words) or foreign < MIN_MISREAD_WORDS:
-        return None
-    languages = parse_languages(lang)
-    latin_languages = [code for code in languages if code not in CYRILLIC_SCRIPT_LANGUAGES]
-    if not latin_languages or len(latin_languages) == len(languages):
-        return None
-    return "+".join(latin_languages)
+@lru_cache(maxsize=1)
+def installed_languages() -> frozenset[str]:
+    """The Tesseract language packs installed on this machine (empty without Tesseract)."""
+    try:
+        return frozenset(pytesseract.get_languages())
+    except (TesseractNotFoundError, TesseractError, OSError):
+        return frozenset()
 
 
 def parse_languages(lang: str) -> list[str]:
@@ -220,8 +206,11 @@ class TesseractEngine:
         if threads is not None:
             os.environ["OMP_THREAD_LIMIT"] = str(threads)
 
-    def read(self, image: Image.Image, *, page_number: int, dpi: float) -> Page:
-        """The page's lines in reading order, boxes and sizes in points.
+    def read(
+        self, image: Image.Image, *, page_number: int, dpi: float, lang: str | None = None
+    ) -> Page:
+        """The page's lines in reading order, boxes and sizes in points, read with ``lang``
+        (the engine's own languages when None).
 
         ``image`` is the page as scanned or rendered (any mode, any way up, a little skewed);
         grayscale, orientation and deskew happen here. ``reason`` is left for the caller, which
@@ -230,17 +219,27 @@ class TesseractEngine:
         """
         if dpi <= 0:
             raise ValueError(f"dpi must be positive, got {dpi}")
-        reading = self._recognise(to_grayscale(image), dpi)
+        lang = lang or self.lang
+        parse_languages(lang)
+        reading = self._recognise(to_grayscale(image), dpi, lang)
         if self.fix_orientation and _is_doubtful(reading):
-            reading = self._upright_reading(reading, dpi)
+            reading = self._upright_reading(reading, dpi, lang)
         return _page(reading, page_number, dpi)
 
-    def _upright_reading(self, first: _Reading, dpi: float) -> _Reading:
+    def detect_script(self, image: Image.Image, *, dpi: float) -> Script | None:
+        """The page's script by Tesseract's OSD (a tenth of a reading's time), or None when OSD
+        finds too little text to tell."""
+        osd = self._osd(prepare_for_ocr(to_grayscale(image)), dpi)
+        if osd is None or not osd.get("script"):
+            return None
+        return Script(str(osd["script"]), float(str(osd.get("script_conf", 0.0))))
+
+    def _upright_reading(self, first: _Reading, dpi: float, lang: str) -> _Reading:
         """The page read again turned upright when OSD says it is turned; the better reading."""
         turn = self._upright_turn(first.image, dpi)
         if turn is None:
             return first
-        turned = self._recognise(first.image.transpose(turn), dpi)
+        turned = self._recognise(first.image.transpose(turn), dpi, lang)
         log.debug(
             "confidence as scanned %s, turned upright %s", first.confidence, turned.confidence
         )
@@ -248,6 +247,18 @@ class TesseractEngine:
 
     def _upright_turn(self, image: Image.Image, dpi: float) -> Image.Transpose | None:
         """The turn OSD is confident makes the page upright; None for upright or unknown."""
+        osd = self._osd(image, dpi)
+        if osd is None:
+            return None
+        rotate = int(str(osd.get("rotate", 0)))
+        confidence = float(str(osd.get("orientation_conf", 0.0)))
+        log.debug("OSD: rotate %d° clockwise, confidence %.2f", rotate, confidence)
+        if confidence < MIN_ORIENTATION_CONFIDENCE:
+            return None
+        return UPRIGHT_TURNS.get(rotate)
+
+    def _osd(self, image: Image.Image, dpi: float) -> dict[str, object] | None:
+        """Tesseract's orientation and script detection, or None when it finds nothing."""
         try:
             with _tesseract_input(image) as path:
                 osd = pytesseract.image_to_osd(
@@ -261,15 +272,11 @@ class TesseractEngine:
         except (TesseractError, RuntimeError, OSError, ValueError) as exc:
             # OSD gives up on pages with too little text ("Too few characters"), or times out:
             # the page is then read as it is.
-            log.debug("OSD found no orientation: %s", exc)
+            log.debug("OSD found nothing: %s", exc)
             return None
-        rotate, confidence = int(osd.get("rotate", 0)), float(osd.get("orientation_conf", 0.0))
-        log.debug("OSD: rotate %d° clockwise, confidence %.2f", rotate, confidence)
-        if confidence < MIN_ORIENTATION_CONFIDENCE:
-            return None
-        return UPRIGHT_TURNS.get(rotate)
+        return dict(osd)
 
-    def _recognise(self, gray: Image.Image, dpi: float) -> _Reading:
+    def _recognise(self, gray: Image.Image, dpi: float, lang: str) -> _Reading:
         """The words of a grayscale page, boxes in the pixels of ``gray`` itself.
 
         Tesseract reads the deskewed page, which is a larger canvas around the same centre;
@@ -280,7 +287,7 @@ class TesseractEngine:
             with _tesseract_input(prepared) as path:
                 data = pytesseract.image_to_data(
                     str(path),
-                    lang=self.lang,
+                    lang=lang,
                     config=self._config(dpi),
                     output_type=Output.DICT,
                     timeout=self.timeout,
@@ -419,6 +426,7 @@ def _line(
         size=_font_size(words, scale),
         bold=False,
         confidence=_mean_confidence(words),
+        word_confidences=tuple(w.confidence for w in words if w.confidence != NO_CONFIDENCE),
     )
 
 

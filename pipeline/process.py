@@ -36,7 +36,7 @@ from pipeline.extract import PageReader, extract_pdf
 from pipeline.furniture import find_furniture
 from pipeline.images import image_dpi, load_page_images
 from pipeline.inputs import sniff_media_type
-from pipeline.lexicon import detect_language, known_share
+from pipeline.lexicon import detect_language
 from pipeline.models import (
     Document,
     ErrorInfo,
@@ -47,7 +47,8 @@ from pipeline.models import (
     SourceInfo,
     Status,
 )
-from pipeline.ocr import OcrEngine, TesseractEngine, check_available, latin_only_languages
+from pipeline.ocr import OcrEngine, TesseractEngine, check_available
+from pipeline.ocr_languages import read_by_script
 from pipeline.parallel import bounded_map
 from pipeline.reflow import build_paragraphs
 from pipeline.repair import repair_pages
@@ -104,27 +105,8 @@ def page_reader(config: Config) -> PageReader | None:
 
 
 def read_image(image: Image.Image, number: int, dpi: float, config: Config) -> Page:
-    """OCR one page image (the engine turns it upright, deskews it and reads it in grayscale);
-    a Latin page read with Cyrillic words in it is read again with its Latin languages only."""
-    page = ocr_engine(config.ocr_lang).read(image, page_number=number, dpi=dpi)
-    narrower = latin_only_languages(page, config.ocr_lang)
-    if narrower is None:
-        return page
-    reread = ocr_engine(narrower).read(image, page_number=number, dpi=dpi)
-    # Every Cyrillic token of a Latin page is a misread, and the Latin-only reading's errors stay
-    # in Latin letters, nearer the truth ("acoordance" for "ассогаапое"); the lexicon vetoes it
-    # only when it reads clearly fewer words. Tesseract's confidence stays high on its misreads.
-    if page_known_share(reread) >= page_known_share(page) - REREAD_TOLERANCE:
-        return reread
-    return page
-
-
-REREAD_TOLERANCE = 0.02
-"""Share of known words a Latin-only re-read may lose and still replace the first reading."""
-
-
-def page_known_share(page: Page) -> float:
-    return known_share("\n".join(line.text for line in page.lines))
+    """OCR one page image with the allowed languages that fit its script (``ocr_languages``)."""
+    return read_by_script(ocr_engine(config.ocr_lang), image, number, dpi, config.ocr_lang)
 
 
 def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:
@@ -194,7 +176,9 @@ def build_document(extraction: Extraction, source: SourceInfo, config: Config) -
         furniture=found.furniture,
         pages=tuple(PageInfo(p.number, p.method, p.chars, p.reason, p.confidence) for p in pages),
         repairs=merge_repairs(repairs, reflow_repairs, furniture_count=len(found.furniture)),
-        warnings=extraction.warnings + page_warnings,
+        warnings=extraction.warnings
+        + tuple(warning for page in extraction.pages for warning in page.warnings)
+        + page_warnings,
     )
 
 

@@ -17,7 +17,8 @@ SCHEMA_ID = f"https://statement-pipeline.invalid/schema/document-{SCHEMA_VERSION
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 PageMethod = Literal["text", "ocr", "plain", "none"]
-Language = Literal["ru", "en"]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+"""A wordfreq (ISO 639-1) language code: ru, en, uk, pl, de, ..."""
 PageNumber = Annotated[int, Field(ge=1)]
 Count = Annotated[int, Field(ge=0)]
 
@@ -97,7 +98,9 @@ class DocumentModel(_Model):
     status: Status = Field(
         description="ok; partial (some pages unreadable, see warnings); failed (see error)."
     )
-    language: Language | None = Field(description="Detected language; null without text.")
+    language: Language | None = Field(
+        description="Detected language (ISO 639-1: ru, en, uk, pl, ...); null without text."
+    )
     preamble: list[str] = Field(
         description="Lines above the title: issuer, document code, date, language note."
     )

@@ -7,12 +7,13 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from pipeline import repair
+from pipeline import encoding, lookalikes, ocr_repair, repair
 from pipeline.config import Config
 from pipeline.models import Box, Line, Origin, Page, RepairRecord
 
@@ -52,10 +53,31 @@ def test_every_registered_repair_has_a_case_table() -> None:
     assert kinds == {path.stem for path in CASES.glob("*.json")}
 
 
-def test_doctests() -> None:
-    result = doctest.testmod(repair)
+@pytest.mark.parametrize("module", [repair, encoding, lookalikes, ocr_repair])
+def test_doctests(module: ModuleType) -> None:
+    result = doctest.testmod(module)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_encoding_repairs_leave_ocr_text_alone() -> None:
+    """OCR reads characters from pixels: a curly apostrophe is what was printed, and no
+    code-page re-reading may turn it into a box-drawing character."""
+    ocr_lines = ("The Sequencer’s output", "was read by the Sequencer’s clerk at 10 o’clock")
+    lines = tuple(Line(text, page=1, origin=Origin.OCR) for text in ocr_lines)
+    pages, records = repair.repair_pages((Page(1, lines, "ocr"),), Config())
+    assert [line.text for line in pages[0].lines] == list(ocr_lines)
+    assert not {r.kind for r in records} & {"mojibake", "single_byte_mojibake"}
+
+
+def test_encoding_repairs_still_fix_a_text_layer_beside_ocr_pages() -> None:
+    damaged = Line("РџСЂРёРІРµС‚, РјРёСЂ", page=1, origin=Origin.TEXT_LAYER)
+    scanned = Line("Sequencer’s", page=2, origin=Origin.OCR)
+    pages, _ = repair.repair_pages(
+        (Page(1, (damaged,), "text"), Page(2, (scanned,), "ocr")), Config()
+    )
+    assert pages[0].lines[0].text == "Привет, мир"
+    assert pages[1].lines[0].text == "Sequencer’s"
 
 
 # --- properties ----------------------------------------------------------------------------

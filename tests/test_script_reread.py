@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.models import Line, Origin, Page
-from pipeline.ocr import latin_only_languages
+from pipeline.ocr_languages import latin_only_languages
 from pipeline.sections import is_salutation
 
 ENGLISH = (
