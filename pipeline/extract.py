@@ -39,6 +39,7 @@ from pipeline.errors import (
     PipelineError,
     UnsupportedInputError,
 )
+from pipeline.layout import Gutter, find_gutters
 from pipeline.lexicon import WORD, detect_language, known_share
 from pipeline.models import Box, Extraction, Line, Origin, Page
 from pipeline.parallel import bounded_map
@@ -302,9 +303,10 @@ def _page_lines(pdf_page: PdfPage, number: int) -> list[Line]:
         y_tolerance=ROW_Y_TOLERANCE,
         return_chars=True,
     )
+    gutters = find_gutters([_word_box(word) for word in words])
     lines: list[Line] = []
     for row in cluster_objects(words, itemgetter("top"), ROW_Y_TOLERANCE):
-        for segment in _split_row(sorted(row, key=itemgetter("x0"))):
+        for segment in _split_row(sorted(row, key=itemgetter("x0")), gutters):
             lines.append(_make_line(segment, number))
     return lines
 
@@ -323,17 +325,31 @@ def _unique_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(unique, key=lambda char: stream_order[id(char)])
 
 
-def _split_row(words: Sequence[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    """Split a row (sorted left to right) at gaps far wider than its other word gaps."""
+def _word_box(word: dict[str, Any]) -> Box:
+    return Box(float(word["x0"]), float(word["top"]), float(word["x1"]), float(word["bottom"]))
+
+
+def _split_row(
+    words: Sequence[dict[str, Any]], gutters: Sequence[Gutter] = ()
+) -> Iterator[list[dict[str, Any]]]:
+    """Split a row (sorted left to right) at gaps far wider than its other word gaps, and at
+    the page's column gutters (``layout.find_gutters``)."""
     gaps = [right["x0"] - left["x1"] for left, right in itertools.pairwise(words)]
     segment: list[dict[str, Any]] = []
     for index, word in enumerate(words):
-        if segment and _is_column_gap(gaps, index - 1, _word_size(word)):
+        if segment and (
+            _is_column_gap(gaps, index - 1, _word_size(word))
+            or _crosses_gutter(segment[-1], word, gutters)
+        ):
             yield segment
             segment = []
         segment.append(word)
     if segment:
         yield segment
+
+
+def _crosses_gutter(left: dict[str, Any], right: dict[str, Any], gutters: Sequence[Gutter]) -> bool:
+    return any(left["x1"] <= gutter.x0 and right["x0"] >= gutter.x1 for gutter in gutters)
 
 
 def _is_column_gap(gaps: Sequence[float], index: int, size: float) -> bool:

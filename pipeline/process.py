@@ -36,6 +36,7 @@ from pipeline.extract import PageReader, extract_pdf
 from pipeline.furniture import find_furniture
 from pipeline.images import image_dpi, load_page_images
 from pipeline.inputs import sniff_media_type
+from pipeline.layout import order_page
 from pipeline.lexicon import detect_language
 from pipeline.models import (
     Document,
@@ -125,6 +126,12 @@ def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:
 
 
 def extract(data: bytes, media_type: str, config: Config) -> Extraction:
+    """The pages of any input, their lines in reading order (columns one after the other)."""
+    extraction = extract_pages(data, media_type, config)
+    return replace(extraction, pages=tuple(order_page(page) for page in extraction.pages))
+
+
+def extract_pages(data: bytes, media_type: str, config: Config) -> Extraction:
     """Dispatch on the sniffed content type, not on the file name."""
     if not data:
         raise EmptyInputError("empty file")
