@@ -118,6 +118,15 @@ LangOption = Annotated[
     str,
     typer.Option("--lang", help="Tesseract languages, joined with + (e.g. ukr+rus+eng)."),
 ]
+MinConfidenceOption = Annotated[
+    float,
+    typer.Option(
+        "--min-confidence",
+        min=0,
+        max=100,
+        help="OCR confidence (0-100) under which a page or paragraph gets a warning.",
+    ),
+]
 DpiOption = Annotated[
     int, typer.Option("--dpi", min=72, max=1200, help="Resolution for rendering PDF pages to OCR.")
 ]
@@ -246,6 +255,7 @@ def run(
     ocr: OcrOption = OcrMode.AUTO,
     lang: LangOption = DEFAULTS.ocr_lang,
     dpi: DpiOption = DEFAULTS.ocr_dpi,
+    min_confidence: MinConfidenceOption = DEFAULTS.min_ocr_confidence,
     max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
     timeout: TimeoutOption = DEFAULT_TIMEOUT_SECONDS,
     max_memory: MaxMemoryOption = None,
@@ -267,6 +277,7 @@ def run(
         ocr=ocr,
         ocr_lang=lang,
         ocr_dpi=dpi,
+        min_ocr_confidence=min_confidence,
         page_workers=page_workers,
         max_pages=max_pages or None,
     )
@@ -319,6 +330,7 @@ def clean(
     ocr: OcrOption = OcrMode.AUTO,
     lang: LangOption = DEFAULTS.ocr_lang,
     dpi: DpiOption = DEFAULTS.ocr_dpi,
+    min_confidence: MinConfidenceOption = DEFAULTS.min_ocr_confidence,
     max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
 ) -> None:
     """Clean one file and print its JSON on stdout (exit 1 when the document failed)."""
@@ -327,6 +339,7 @@ def clean(
         ocr=ocr,
         ocr_lang=lang,
         ocr_dpi=dpi,
+        min_ocr_confidence=min_confidence,
         page_workers=default_workers(),
         max_pages=max_pages or None,
     )

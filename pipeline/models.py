@@ -139,6 +139,18 @@ class BodyParagraph:
     pages: tuple[int, ...]
     # The lines it was built from, for provenance (boxes, confidence); not part of its identity.
     lines: tuple[Line, ...] = field(default=(), compare=False, repr=False)
+    # OCR quality (``quality.with_quality``): mean and lowest word confidence, known words.
+    confidence: float | None = None
+    min_confidence: float | None = None
+    known_share: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NoiseLine:
+    """A line of scanner noise set aside from the body (``quality.is_noise``)."""
+
+    text: str
+    page: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +200,7 @@ class Document:
     language: str | None = None
     sections: Sections = field(default_factory=Sections)
     furniture: tuple[Furniture, ...] = ()
+    noise: tuple[NoiseLine, ...] = ()
     pages: tuple[PageInfo, ...] = ()
     repairs: tuple[RepairRecord, ...] = ()
     warnings: tuple[str, ...] = ()
@@ -213,13 +226,22 @@ class Document:
             "title": s.title,
             "address": s.address,
             "body": [
-                {"text": p.text, "kind": p.kind.value, "pages": list(p.pages)} for p in s.body
+                {
+                    "text": p.text,
+                    "kind": p.kind.value,
+                    "pages": list(p.pages),
+                    "confidence": p.confidence,
+                    "min_confidence": p.min_confidence,
+                    "known_share": p.known_share,
+                }
+                for p in s.body
             ],
             "closing": s.closing,
             "signature": s.signature,
             "furniture": [
                 {"text": f.text, "page": f.page, "role": f.role.value} for f in self.furniture
             ],
+            "noise": [{"text": n.text, "page": n.page} for n in self.noise],
             "pages": [
                 {
                     "number": p.number,

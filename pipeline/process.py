@@ -51,6 +51,7 @@ from pipeline.models import (
 from pipeline.ocr import OcrEngine, TesseractEngine, check_available
 from pipeline.ocr_languages import read_by_script
 from pipeline.parallel import bounded_map
+from pipeline.quality import all_pages_read_badly, quality_warnings, split_noise, with_quality
 from pipeline.reflow import build_paragraphs
 from pipeline.repair import repair_pages
 from pipeline.sections import assign_sections
@@ -168,25 +169,40 @@ def document_status(pages: tuple[Page, ...]) -> tuple[Status, tuple[str, ...]]:
 def build_document(extraction: Extraction, source: SourceInfo, config: Config) -> Document:
     """Every stage after extraction: one code path for text layers, OCR and plain text."""
     check_has_text(extraction)
-    pages, repairs = run_stage("repair", lambda: repair_pages(extraction.pages, config))
+    repaired, repairs = run_stage("repair", lambda: repair_pages(extraction.pages, config))
+    # Scanner noise leaves before furniture and reflow could take it for a footer or a paragraph.
+    pages, noise = split_noise(repaired, detect_language(page_texts(repaired)))
     found = run_stage("furniture", lambda: find_furniture(pages, config))
     body_lines = [line for page in found.pages for line in page.lines]
     paragraphs, reflow_repairs = run_stage("reflow", lambda: build_paragraphs(body_lines, config))
     sections = run_stage("sections", lambda: assign_sections(paragraphs))
     language = detect_language(" ".join(p.text for p in paragraphs))
+    sections = replace(sections, body=tuple(with_quality(p, language) for p in sections.body))
     status, page_warnings = document_status(extraction.pages)
+    if all_pages_read_badly(extraction.pages, config):
+        status = Status.PARTIAL
+        page_warnings += (
+            f"every page read with OCR confidence below {config.min_ocr_confidence:.0f}: "
+            "the text may be misread throughout",
+        )
     return Document(
         source=source,
         status=status,
         language=language,
         sections=sections,
         furniture=found.furniture,
+        noise=noise,
         pages=tuple(PageInfo(p.number, p.method, p.chars, p.reason, p.confidence) for p in pages),
         repairs=merge_repairs(repairs, reflow_repairs, furniture_count=len(found.furniture)),
         warnings=extraction.warnings
         + tuple(warning for page in extraction.pages for warning in page.warnings)
-        + page_warnings,
+        + page_warnings
+        + quality_warnings(pages, sections.body, config),
     )
+
+
+def page_texts(pages: tuple[Page, ...]) -> str:
+    return "\n".join(line.text for page in pages for line in page.lines)
 
 
 def merge_repairs(

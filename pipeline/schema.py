@@ -45,6 +45,26 @@ class BodyParagraphModel(_Model):
     text: str = Field(description="The paragraph, line wraps and hyphenation undone.")
     kind: Kind = Field(description="paragraph, address (an in-body salutation) or list_item.")
     pages: list[PageNumber] = Field(description="Pages the paragraph spans, ascending.")
+    confidence: float | None = Field(
+        ge=0,
+        le=100,
+        description="OCR: mean confidence of its words (0-100); null for text layers and text.",
+    )
+    min_confidence: float | None = Field(
+        ge=0, le=100, description="OCR: its least confident word's confidence."
+    )
+    known_share: float | None = Field(
+        ge=0,
+        le=1,
+        description="Share of its words (3+ letters) the lexicon knows: a misreading lowers it.",
+    )
+
+
+class NoiseModel(_Model):
+    text: str = Field(
+        description="A line of scanner noise (specks, rules) set aside from the body."
+    )
+    page: PageNumber = Field(description="The page it was read on.")
 
 
 class FurnitureModel(_Model):
@@ -116,6 +136,10 @@ class DocumentModel(_Model):
     )
     furniture: list[FurnitureModel] = Field(
         description="Running headers, footers and page numbers moved out of the text."
+    )
+    noise: list[NoiseModel] = Field(
+        description="OCR lines of scanner noise (no known word, mostly symbols, read far below "
+        "the page's confidence), kept here instead of in the body.",
     )
     pages: list[PageModel] = Field(description="How each page was read.")
     repairs: list[RepairModel] = Field(description="Repairs that changed something.")

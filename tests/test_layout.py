@@ -88,7 +88,8 @@ def two_columns(rows: int = 5) -> list[Line]:
 def test_gutter_between_two_columns_is_found() -> None:
     lines = two_columns()
     (gutter,) = find_gutters([line.box for line in lines if line.box])
-    assert 280 <= gutter.x0 and gutter.x1 <= 310
+    assert gutter.x0 >= 280
+    assert gutter.x1 <= 310
 
 
 def test_single_column_page_has_no_gutter() -> None:

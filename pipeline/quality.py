@@ -1,0 +1,110 @@
+"""How far a reader can trust the OCR text: a confidence per paragraph and page, noise set aside.
+
+Tesseract gives each word a confidence; the lexicon says which words are real. From these:
+- scanner noise (a line with no known word, mostly symbols, read far below its page's
+  confidence: specks and stamp edges read as "ae |" or "==") leaves the page for the
+  document's ``noise`` list, with its page, before any stage can glue it into a paragraph;
+- each body paragraph carries the mean and minimum confidence of its words and its share of
+  known words;
+- a page or paragraph read below ``Config.min_ocr_confidence`` adds a warning naming its page,
+  and a document whose OCR pages all read that badly is ``partial``.
+Text-layer and plain-text lines carry no confidence and pass untouched.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import replace
+
+from pipeline.config import Config
+from pipeline.lexicon import WORD, known_share, language_of_word, zipf
+from pipeline.models import BodyParagraph, Line, NoiseLine, Page
+
+NOISE_CONFIDENCE_GAP = 15.0
+"""A noise line is read at least this many points below its page's mean word confidence.
+Measured: specks and rules on real scans read at 0-50 on pages of 75-92."""
+NOISE_MAX_LETTER_SHARE = 0.5
+"""...and holds letters for at most this share of its visible characters, or no word of
+NOISE_MIN_WORD letters at all."""
+NOISE_MIN_WORD = 3
+KNOWN_WORD_ZIPF = 1.0
+"""A word the lexicon knows at least this well is a real word (``known_share``'s bar)."""
+
+
+def is_noise(line: Line, page_confidence: float | None, language: str | None = None) -> bool:
+    """A line of scanner noise: no known word, mostly symbols, far below the page."""
+    if line.confidence is None or page_confidence is None:
+        return False
+    if line.confidence > page_confidence - NOISE_CONFIDENCE_GAP:
+        return False
+    words = [w for w in WORD.findall(line.text) if len(w) >= NOISE_MIN_WORD]
+    if any(zipf(w, language_of_word(w, language)) >= KNOWN_WORD_ZIPF for w in words):
+        return False
+    visible = [char for char in line.text if not char.isspace()]
+    letters = sum(char.isalpha() for char in visible)
+    return not words or letters <= NOISE_MAX_LETTER_SHARE * len(visible)
+
+
+def split_noise(
+    pages: Sequence[Page], language: str | None = None
+) -> tuple[tuple[Page, ...], tuple[NoiseLine, ...]]:
+    """The pages without their noise lines, and those lines with their page."""
+    kept_pages, noise = [], []
+    for page in pages:
+        kept = []
+        for line in page.lines:
+            if is_noise(line, page.confidence, language):
+                noise.append(NoiseLine(line.text, page.number))
+            else:
+                kept.append(line)
+        kept_pages.append(
+            page if len(kept) == len(page.lines) else replace(page, lines=tuple(kept))
+        )
+    return tuple(kept_pages), tuple(noise)
+
+
+def word_confidences(lines: Sequence[Line]) -> list[float]:
+    return [score for line in lines for score in line.word_confidences]
+
+
+def with_quality(paragraph: BodyParagraph, language: str | None) -> BodyParagraph:
+    """The paragraph with its OCR confidence (mean, minimum) and share of known words."""
+    scores = word_confidences(paragraph.lines)
+    return replace(
+        paragraph,
+        confidence=round(statistics.fmean(scores), 1) if scores else None,
+        min_confidence=round(min(scores), 1) if scores else None,
+        known_share=round(known_share(paragraph.text, language=language), 2),
+    )
+
+
+def quality_warnings(
+    pages: Sequence[Page], body: Sequence[BodyParagraph], config: Config
+) -> tuple[str, ...]:
+    """A warning for each page, then each paragraph, read below the confidence threshold."""
+    threshold = config.min_ocr_confidence
+    warnings = [
+        f"page {page.number}: OCR confidence {page.confidence:.0f} is below {threshold:.0f}; "
+        "its text may be misread"
+        for page in pages
+        if page.confidence is not None and page.confidence < threshold
+    ]
+    for index, paragraph in enumerate(body, start=1):
+        if paragraph.confidence is not None and paragraph.confidence < threshold:
+            where = ", ".join(str(number) for number in paragraph.pages)
+            warnings.append(
+                f"page {where}: body paragraph {index} read with OCR confidence "
+                f"{paragraph.confidence:.0f} (lowest word {paragraph.min_confidence:.0f}), "
+                f"below {threshold:.0f}"
+            )
+    return tuple(warnings)
+
+
+def all_pages_read_badly(pages: Sequence[Page], config: Config) -> bool:
+    """Every page was OCR'd, and every one below the confidence threshold."""
+    return bool(pages) and all(
+        page.method == "ocr"
+        and (page.confidence is None or page.confidence < config.min_ocr_confidence)
+        for page in pages
+    )
