@@ -25,8 +25,8 @@ NOISE_CONFIDENCE_GAP = 15.0
 """A noise line is read at least this many points below its page's mean word confidence.
 Measured: specks and rules on real scans read at 0-50 on pages of 75-92."""
 NOISE_MAX_LETTER_SHARE = 0.5
-"""...and holds letters for at most this share of its visible characters, or no word of
-NOISE_MIN_WORD letters at all."""
+"""...and holds letters and digits for at most this share of its visible characters, or
+neither a digit nor a word of NOISE_MIN_WORD letters."""
 NOISE_MIN_WORD = 3
 KNOWN_WORD_ZIPF = 1.0
 """A word the lexicon knows at least this well is a real word (``known_share``'s bar)."""
@@ -42,8 +42,11 @@ def is_noise(line: Line, page_confidence: float | None, language: str | None = N
     if any(zipf(w, language_of_word(w, language)) >= KNOWN_WORD_ZIPF for w in words):
         return False
     visible = [char for char in line.text if not char.isspace()]
-    letters = sum(char.isalpha() for char in visible)
-    return not words or letters <= NOISE_MAX_LETTER_SHARE * len(visible)
+    alphanumeric = sum(char.isalnum() for char in visible)
+    if alphanumeric <= NOISE_MAX_LETTER_SHARE * len(visible):
+        return True
+    # No word to read and no number: a document code ("A/C.1/212") has digits, specks do not.
+    return not words and not any(char.isdigit() for char in visible)
 
 
 def split_noise(

@@ -1,0 +1,169 @@
+"""Script-aware OCR languages, languages beyond ru/en, and the quality signal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Config
+from pipeline.lexicon import CYRILLIC, detect_language
+from pipeline.models import Box, Extraction, Line, Origin, Page, SourceInfo, Status
+from pipeline.ocr_languages import is_ukrainian, ukrainian_pack_warning
+from pipeline.process import build_document, process_path
+from pipeline.quality import is_noise, split_noise
+from tests.pdfgen import ENGLISH_PARAGRAPHS, make_image_only_pdf, make_text_pdf, wrap_plain
+
+POLISH = [
+    "Ministerstwo Spraw Zagranicznych Rzeczypospolitej Polskiej przedstawia wyrazy",
+    "szacunku Ambasadzie i ma zaszczyt poinformować, że delegacja przybędzie do stolicy",
+    "w przyszłym tygodniu w celu przeprowadzenia konsultacji w sprawie współpracy",
+    "gospodarczej oraz bezpieczeństwa w regionie Morza Bałtyckiego i Europy Wschodniej.",
+]
+UKRAINIAN = [
+    "Міністерство закордонних справ України висловлює свою повагу посольству і має",
+    "честь повідомити, що делегація прибуде до столиці наступного тижня для проведення",
+    "консультацій щодо співробітництва у сфері економіки та безпеки в регіоні.",
+]
+RUSSIAN_WITH_NAMES = [
+    "Постоянный совет ОБСЕ рассмотрел доклад, распространенный как PC.DEL/1187/23,",
+    "и заслушал выступление Director General Helga Schmid о работе Секретариата.",
+    "Российская Федерация придает большое значение работе Организации по вопросам",
+    "безопасности и сотрудничества в Европе и просит приобщить настоящее заявление",
+    "к журналу дня заседания Постоянного совета.",
+]
+
+
+def source(name: str) -> SourceInfo:
+    return SourceInfo(path=name, sha256="", bytes=0, media_type="image/png", pages=1)
+
+
+# --- languages -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "language"),
+    [(POLISH, "pl"), (UKRAINIAN, "uk"), (RUSSIAN_WITH_NAMES, "ru"), (ENGLISH_PARAGRAPHS, "en")],
+)
+def test_language_is_the_one_the_lexicon_knows_best(lines: list[str], language: str) -> None:
+    assert detect_language(" ".join(lines)) == language
+
+
+@pytest.mark.parametrize(("lines", "language"), [(POLISH, "pl"), (UKRAINIAN, "uk")])
+def test_readable_layer_in_another_language_is_accepted_and_reported(
+    tmp_path: Path, lines: list[str], language: str
+) -> None:
+    document = process_path(make_text_pdf(tmp_path / "letter.pdf", [lines]), Config(ocr="never"))
+    assert document.status == Status.OK
+    assert [page.method for page in document.pages] == ["text"]
+    assert document.language == language
+
+
+def test_ukrainian_reading_is_recognised_even_without_its_letters() -> None:
+    """A Russian model drops і and ї, but the words stay Ukrainian to the lexicon."""
+    garbled = "Шановна пані, закордонних справ щодо надання копій документів, пов’язаних з"
+    assert is_ukrainian(Page(1, (Line(garbled, 1, Origin.OCR),), "ocr"))
+    assert not is_ukrainian(Page(1, (Line(RUSSIAN_WITH_NAMES[2], 1, Origin.OCR),), "ocr"))
+    assert "tesseract-ocr-ukr" in ukrainian_pack_warning(1)
+
+
+@pytest.mark.slow
+def test_english_scan_is_read_with_latin_languages_only(tmp_path: Path) -> None:
+    lines = [
+        text for paragraph in ENGLISH_PARAGRAPHS[:2] for text in wrap_plain(
+            paragraph, 440, "DejaVuSerif", 13
+        )
+    ]  # fmt: skip
+    pdf = make_image_only_pdf(tmp_path / "english.pdf", lines)
+    document = process_path(pdf, Config(ocr_lang="rus+eng"))
+    text = " ".join(p.text for p in document.sections.body)
+    assert document.language == "en"
+    assert "Co-ordinator" in text or "comprehensive" in text
+    assert not CYRILLIC.search(text)
+
+
+@pytest.mark.slow
+def test_russian_scan_keeps_latin_names(tmp_path: Path) -> None:
+    pdf = make_image_only_pdf(tmp_path / "russian.pdf", RUSSIAN_WITH_NAMES)
+    document = process_path(pdf, Config(ocr_lang="rus+eng"))
+    text = " ".join(p.text for p in document.sections.body)
+    assert document.language == "ru"
+    for name in ("PC.DEL/1187/23", "Helga", "Schmid", "Director"):
+        assert name in text
+
+
+# --- quality -------------------------------------------------------------------------------
+
+
+def ocr_line(text: str, top: float, confidence: float) -> Line:
+    words = tuple(confidence for _ in text.split())
+    return Line(
+        text,
+        page=1,
+        origin=Origin.OCR,
+        box=Box(72, top, 520, top + 12),
+        size=12,
+        confidence=confidence,
+        word_confidences=words,
+    )
+
+
+def test_noise_is_symbols_without_a_known_word_far_below_the_page() -> None:
+    assert is_noise(ocr_line("== ~ |", 100, 20), 85)
+    assert is_noise(ocr_line("ae |", 100, 30), 85)
+    assert not is_noise(ocr_line("== ~ |", 100, 80), 85)  # read as well as the page
+    assert not is_noise(ocr_line("the ~~ |", 100, 20), 85)  # a known word
+    assert not is_noise(ocr_line("A/c.1/2i2", 100, 20), 85)  # a misread document code
+    assert not is_noise(Line("== ~ |", 1, Origin.TEXT_LAYER), 85)  # not OCR
+
+
+def test_noise_lines_leave_the_page_with_their_page_number() -> None:
+    page = Page(2, (ocr_line("Thank you, Mr. Chair.", 100, 90), ocr_line("== |", 120, 10)), "ocr",
+                confidence=85)  # fmt: skip
+    pages, noise = split_noise((page,))
+    assert [line.text for line in pages[0].lines] == ["Thank you, Mr. Chair."]
+    assert [(n.text, n.page) for n in noise] == [("== |", 2)]
+
+
+def test_noisy_page_comes_out_with_a_warning_and_its_noise_set_aside() -> None:
+    body = [
+        "The Delegation of the Russian Federation welcomes the report and thanks the",
+        "Co-ordinator for the work done over the past year in the economic dimension.",
+    ]
+    lines = [ocr_line(text, 100 + 15 * row, 62) for row, text in enumerate(body)]
+    lines.append(ocr_line("ae | == ~", 400, 8))
+    page = Page(1, tuple(lines), "ocr", width=595, height=842, confidence=55)
+    document = build_document(
+        Extraction(pages=(page,), media_type="image/png"), source("noisy.png"), Config()
+    )
+    assert [(n.text, n.page) for n in document.noise] == [("ae | == ~", 1)]
+    assert all("==" not in p.text for p in document.sections.body)
+    assert any(w.startswith("page 1: OCR confidence 55") for w in document.warnings)
+    paragraph = document.sections.body[-1]
+    assert paragraph.confidence == 62
+    assert paragraph.min_confidence == 62
+    assert paragraph.known_share is not None
+    assert paragraph.known_share > 0.9
+    assert document.status == Status.PARTIAL  # its only page reads badly
+    assert document.to_dict("test")["noise"] == [{"text": "ae | == ~", "page": 1}]
+
+
+def test_clean_ocr_page_is_ok_without_quality_warnings() -> None:
+    lines = (ocr_line("Thank you, Mr. Chairperson, for the floor.", 100, 93),)
+    page = Page(1, lines, "ocr", width=595, height=842, confidence=93)
+    document = build_document(
+        Extraction(pages=(page,), media_type="image/png"), source("clean.png"), Config()
+    )
+    assert document.status == Status.OK
+    assert document.warnings == ()
+    assert document.noise == ()
+
+
+def test_threshold_comes_from_config() -> None:
+    lines = (ocr_line("Thank you, Mr. Chairperson, for the floor.", 100, 80),)
+    page = Page(1, lines, "ocr", width=595, height=842, confidence=80)
+    strict = Config(min_ocr_confidence=90)
+    document = build_document(
+        Extraction(pages=(page,), media_type="image/png"), source("p.png"), strict
+    )
+    assert any("page 1" in warning and "below 90" in warning for warning in document.warnings)
