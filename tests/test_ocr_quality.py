@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
+from pipeline import ocr_languages
 from pipeline.config import Config
 from pipeline.lexicon import CYRILLIC, detect_language
 from pipeline.models import Box, Extraction, Line, Origin, Page, SourceInfo, Status
-from pipeline.ocr_languages import is_ukrainian, ukrainian_pack_warning
+from pipeline.ocr import Script
+from pipeline.ocr_languages import is_ukrainian, read_by_script, ukrainian_pack_warning
 from pipeline.process import build_document, process_path
 from pipeline.quality import is_noise, split_noise
 from tests.pdfgen import ENGLISH_PARAGRAPHS, make_image_only_pdf, make_text_pdf, wrap_plain
@@ -167,3 +170,75 @@ def test_threshold_comes_from_config() -> None:
         Extraction(pages=(page,), media_type="image/png"), source("p.png"), strict
     )
     assert any("page 1" in warning and "below 90" in warning for warning in document.warnings)
+
+
+# --- which languages read a page (a recording engine instead of Tesseract) -------------------
+
+
+class RecordingEngine:
+    """Answers OSD with ``script`` and every reading with ``texts[lang]``; records the calls."""
+
+    def __init__(self, script: Script | None, texts: dict[str, str]) -> None:
+        self.script, self.texts, self.calls = script, texts, []
+
+    def detect_script(self, image: Image.Image, *, dpi: float) -> Script | None:
+        self.calls.append("osd")
+        return self.script
+
+    def read(
+        self, image: Image.Image, *, page_number: int, dpi: float, lang: str | None = None
+    ) -> Page:
+        assert lang is not None
+        self.calls.append(lang)
+        lines = tuple(Line(text, page_number, Origin.OCR) for text in self.texts[lang].split("\n"))
+        return Page(page_number, lines, "ocr")
+
+
+BLANK = Image.new("L", (10, 10), 255)
+ENGLISH_TEXT = "\n".join(ENGLISH_PARAGRAPHS[:1])
+RUSSIAN_TEXT = "\n".join(RUSSIAN_WITH_NAMES)
+UKRAINIAN_AS_RUSSIAN = "Шановна пані, закордонних справ щодо надання копй документв, пов’язаних з"
+
+
+def test_page_osd_calls_latin_is_read_with_latin_languages_only() -> None:
+    engine = RecordingEngine(Script("Latin", 5.0), {"eng": ENGLISH_TEXT})
+    page = read_by_script(engine, BLANK, 1, 300, "rus+eng")
+    assert engine.calls == ["osd", "eng"]
+    assert page.lines[0].text.startswith("The European Union")
+
+
+def test_page_osd_calls_cyrillic_is_read_with_cyrillic_and_latin_languages() -> None:
+    engine = RecordingEngine(Script("Cyrillic", 20.0), {"rus+eng": RUSSIAN_TEXT})
+    read_by_script(engine, BLANK, 1, 300, "rus+eng")
+    assert engine.calls == ["osd", "rus+eng"]
+
+
+def test_latin_reading_that_knows_no_words_is_read_again_with_every_language() -> None:
+    engine = RecordingEngine(
+        Script("Latin", 1.5), {"eng": "Rpmmhcrrb cfdtn pfcnekbk", "rus+eng": RUSSIAN_TEXT}
+    )
+    page = read_by_script(engine, BLANK, 1, 300, "rus+eng")
+    assert engine.calls == ["osd", "eng", "rus+eng"]
+    assert "Постоянный" in page.lines[0].text
+
+
+def test_ukrainian_page_without_the_pack_carries_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr_languages, "installed_languages", lambda: frozenset({"rus", "eng"}))
+    engine = RecordingEngine(Script("Cyrillic", 9.0), {"rus+eng": UKRAINIAN_AS_RUSSIAN})
+    page = read_by_script(engine, BLANK, 3, 300, "rus+eng")
+    assert page.warnings == (ukrainian_pack_warning(3),)
+    assert "apt-get install tesseract-ocr-ukr" in page.warnings[0]
+
+
+def test_ukrainian_page_is_read_with_ukr_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        ocr_languages, "installed_languages", lambda: frozenset({"rus", "ukr", "eng"})
+    )
+    engine = RecordingEngine(
+        Script("Cyrillic", 9.0),
+        {"rus+eng": UKRAINIAN_AS_RUSSIAN, "ukr+eng": "\n".join(UKRAINIAN)},
+    )
+    page = read_by_script(engine, BLANK, 1, 300, "rus+eng")
+    assert engine.calls == ["osd", "rus+eng", "ukr+eng"]
+    assert page.warnings == ()
+    assert page.lines[0].text.startswith("Міністерство")
