@@ -80,6 +80,13 @@ UPRIGHT_TURNS: Mapping[int, Image.Transpose] = {
 """OSD's "Rotate" (degrees clockwise that make the page upright) → the Pillow turn that does
 it (Pillow's turns are counter-clockwise)."""
 
+SCRIPT_DETECTION_REDUCTION = 2
+"""Script detection sees the page at 1/this of its resolution (150 dpi for a 300-dpi page):
+letters stay large enough to classify, and OSD's layout analysis is four times cheaper."""
+SCRIPT_SAMPLE_CHARACTERS = 20
+"""Characters OSD classifies before it answers (Tesseract's default is 50, five times that at
+most). Measured on dev and real scans: the same script with 20, at half the time."""
+
 PAGE_TIMEOUT_SECONDS = 300
 """A Tesseract run on one page that takes longer than this is stopped (a page needs seconds)."""
 
@@ -227,9 +234,19 @@ class TesseractEngine:
         return _page(reading, page_number, dpi)
 
     def detect_script(self, image: Image.Image, *, dpi: float) -> Script | None:
-        """The page's script by Tesseract's OSD (a tenth of a reading's time), or None when OSD
-        finds too little text to tell."""
-        osd = self._osd(prepare_for_ocr(to_grayscale(image)), dpi)
+        """The page's script by Tesseract's OSD, or None when OSD finds too little text.
+
+        Cheap by design, a tenth of a reading: OSD sees the page at half resolution, not
+        deskewed, and classifies only SCRIPT_SAMPLE_CHARACTERS characters. Measured CPU seconds
+        on 300-dpi pages: a reading 4-5.5, full OSD 1.0-1.3, this 0.5.
+        """
+        gray = to_grayscale(image)
+        small = gray.reduce(SCRIPT_DETECTION_REDUCTION)
+        osd = self._osd(
+            small,
+            dpi / SCRIPT_DETECTION_REDUCTION,
+            f"-c min_characters_to_try={SCRIPT_SAMPLE_CHARACTERS}",
+        )
         if osd is None or not osd.get("script"):
             return None
         return Script(str(osd["script"]), float(str(osd.get("script_conf", 0.0))))
@@ -257,13 +274,13 @@ class TesseractEngine:
             return None
         return UPRIGHT_TURNS.get(rotate)
 
-    def _osd(self, image: Image.Image, dpi: float) -> dict[str, object] | None:
+    def _osd(self, image: Image.Image, dpi: float, options: str = "") -> dict[str, object] | None:
         """Tesseract's orientation and script detection, or None when it finds nothing."""
         try:
             with _tesseract_input(image) as path:
                 osd = pytesseract.image_to_osd(
                     str(path),
-                    config=_dpi_option(dpi),
+                    config=f"{_dpi_option(dpi)} {options}".strip(),
                     output_type=Output.DICT,
                     timeout=self.timeout,
                 )

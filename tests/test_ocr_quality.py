@@ -12,7 +12,12 @@ from pipeline.config import Config
 from pipeline.lexicon import CYRILLIC, detect_language
 from pipeline.models import Box, Extraction, Line, Origin, Page, SourceInfo, Status
 from pipeline.ocr import Script
-from pipeline.ocr_languages import is_ukrainian, read_by_script, ukrainian_pack_warning
+from pipeline.ocr_languages import (
+    is_ukrainian,
+    page_text,
+    read_by_script,
+    ukrainian_pack_warning,
+)
 from pipeline.process import build_document, process_path
 from pipeline.quality import is_noise, split_noise
 from tests.pdfgen import ENGLISH_PARAGRAPHS, make_image_only_pdf, make_text_pdf, wrap_plain
@@ -242,3 +247,15 @@ def test_ukrainian_page_is_read_with_ukr_when_installed(monkeypatch: pytest.Monk
     assert engine.calls == ["osd", "rus+eng", "ukr+eng"]
     assert page.warnings == ()
     assert page.lines[0].text.startswith("Міністерство")
+
+
+def test_bilingual_page_taken_for_latin_is_read_again_with_every_language() -> None:
+    """An English page with a Russian paragraph: read with English alone, the Russian lines
+    come out as Latin letters no lexicon knows, so the whole set reads the page again."""
+    garbled = ["Rpmmhcrrb cfdtn pfcnekbk ljrkfl", "Gjcnjzyysq cjdtn J<CT hfccvjnhtk ljrkfl"]
+    english = "\n".join([*ENGLISH_PARAGRAPHS[0].split(". ")[:4], *garbled])
+    both = "\n".join([*ENGLISH_PARAGRAPHS[0].split(". ")[:4], *RUSSIAN_WITH_NAMES[2:4]])
+    engine = RecordingEngine(Script("Latin", 2.0), {"eng": english, "rus+eng": both})
+    page = read_by_script(engine, BLANK, 1, 300, "rus+eng")
+    assert engine.calls == ["osd", "eng", "rus+eng"]
+    assert "Российская" in page_text(page)
