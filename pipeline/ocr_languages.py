@@ -129,16 +129,56 @@ def ukrainian_pack_warning(number: int) -> str:
     )
 
 
+class ScriptMemory:
+    """The script an earlier page of the same document read in: later pages skip detection.
+
+    Script detection costs a fifth of a reading; a document rarely changes script, and a page
+    that does is caught by the reading itself (a Latin reading the lexicon cannot read is read
+    again with every language). Advisory only, so pages read in parallel may share one.
+    """
+
+    def __init__(self) -> None:
+        self.latin: bool | None = None
+
+    def remember(self, page: Page) -> None:
+        words = [word for line in page.lines for word in WORD.findall(line.text) if len(word) > 1]
+        if len(words) >= MIN_WORDS_FOR_SCRIPT_CHECK:
+            latin = sum(script_of(word) == "latin" for word in words)
+            self.latin = latin >= LATIN_PAGE_SHARE * len(words)
+
+
 def read_by_script(
-    engine: OcrEngine, image: Image.Image, number: int, dpi: float, lang: str
+    engine: OcrEngine,
+    image: Image.Image,
+    number: int,
+    dpi: float,
+    lang: str,
+    memory: ScriptMemory | None = None,
 ) -> Page:
     """OCR one page image with the allowed languages that fit its script (module docstring)."""
+    memory = memory or ScriptMemory()
+    page = _read_by_script(engine, image, number, dpi, lang, memory)
+    memory.remember(page)
+    return page
+
+
+def _read_by_script(
+    engine: OcrEngine,
+    image: Image.Image,
+    number: int,
+    dpi: float,
+    lang: str,
+    memory: ScriptMemory,
+) -> Page:
     allowed = parse_languages(lang)
     latin = "+".join(latin_languages(allowed))
     if latin and latin != lang:
-        script = engine.detect_script(image, dpi=dpi)
-        log.debug("page %d: OSD script %s", number, script)
-        if is_latin(script):
+        is_latin_page = memory.latin
+        if is_latin_page is None:
+            script = engine.detect_script(image, dpi=dpi)
+            log.debug("page %d: OSD script %s", number, script)
+            is_latin_page = is_latin(script)
+        if is_latin_page:
             return _latin_page(engine, image, number, dpi, latin, lang)
     page = engine.read(image, page_number=number, dpi=dpi, lang=lang)
     narrower = latin_only_languages(page, lang)

@@ -49,7 +49,7 @@ from pipeline.models import (
     Status,
 )
 from pipeline.ocr import OcrEngine, TesseractEngine, check_available
-from pipeline.ocr_languages import read_by_script
+from pipeline.ocr_languages import ScriptMemory, read_by_script
 from pipeline.parallel import bounded_map
 from pipeline.quality import all_pages_read_badly, quality_warnings, split_noise, with_quality
 from pipeline.reflow import build_paragraphs
@@ -100,15 +100,24 @@ def page_reader(config: Config) -> PageReader | None:
     if config.ocr == OcrMode.NEVER:
         return None
 
+    memory = ScriptMemory()  # one reader per document: its pages share what their script is
+
     def read(image: Image.Image, number: int) -> Page:
-        return read_image(image, number, config.ocr_dpi, config)
+        return read_image(image, number, config.ocr_dpi, config, memory)
 
     return read
 
 
-def read_image(image: Image.Image, number: int, dpi: float, config: Config) -> Page:
+def read_image(
+    image: Image.Image,
+    number: int,
+    dpi: float,
+    config: Config,
+    memory: ScriptMemory | None = None,
+) -> Page:
     """OCR one page image with the allowed languages that fit its script (``ocr_languages``)."""
-    return read_by_script(ocr_engine(config.ocr_lang), image, number, dpi, config.ocr_lang)
+    engine = ocr_engine(config.ocr_lang)
+    return read_by_script(engine, image, number, dpi, config.ocr_lang, memory)
 
 
 def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:
@@ -116,9 +125,12 @@ def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:
     if config.ocr == OcrMode.NEVER:
         raise NeedsOcrError(f"{media_type} page image: needs OCR, but --ocr is never")
 
+    memory = ScriptMemory()
+
     def read_frame(item: tuple[int, Image.Image]) -> Page:
         number, image = item
-        page = read_image(image, number, image_dpi(image) or DEFAULT_IMAGE_DPI, config)
+        dpi = image_dpi(image) or DEFAULT_IMAGE_DPI
+        page = read_image(image, number, dpi, config, memory)
         return replace(page, number=number, reason="page image")
 
     frames = enumerate(load_page_images(data, media_type), start=1)

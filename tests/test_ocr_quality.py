@@ -13,6 +13,7 @@ from pipeline.lexicon import CYRILLIC, detect_language
 from pipeline.models import Box, Extraction, Line, Origin, Page, SourceInfo, Status
 from pipeline.ocr import Script
 from pipeline.ocr_languages import (
+    ScriptMemory,
     is_ukrainian,
     page_text,
     read_by_script,
@@ -259,3 +260,26 @@ def test_bilingual_page_taken_for_latin_is_read_again_with_every_language() -> N
     page = read_by_script(engine, BLANK, 1, 300, "rus+eng")
     assert engine.calls == ["osd", "eng", "rus+eng"]
     assert "Российская" in page_text(page)
+
+
+def test_later_pages_of_a_document_skip_script_detection() -> None:
+    engine = RecordingEngine(Script("Latin", 5.0), {"eng": ENGLISH_TEXT})
+    memory = ScriptMemory()
+    for number in (1, 2, 3):
+        read_by_script(engine, BLANK, number, 300, "rus+eng", memory)
+    assert engine.calls == ["osd", "eng", "eng", "eng"]
+
+
+def test_a_page_in_another_script_is_caught_by_its_own_reading() -> None:
+    """An English document with a Russian annex page: the remembered Latin script gives a
+    reading no lexicon knows, so the page is read again with every language."""
+    memory = ScriptMemory()
+    english = RecordingEngine(Script("Latin", 5.0), {"eng": ENGLISH_TEXT})
+    read_by_script(english, BLANK, 1, 300, "rus+eng", memory)
+    annex = RecordingEngine(
+        None, {"eng": "Rpmmhcrrb cfdtn pfcnekbk ljrkfl\nGjcnjzyysq", "rus+eng": RUSSIAN_TEXT}
+    )
+    page = read_by_script(annex, BLANK, 2, 300, "rus+eng", memory)
+    assert annex.calls == ["eng", "rus+eng"]
+    assert "Постоянный" in page_text(page)
+    assert memory.latin is False
