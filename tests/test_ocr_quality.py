@@ -22,6 +22,7 @@ from pipeline.ocr_languages import (
 from pipeline.process import build_document, process_path
 from pipeline.quality import is_noise, split_noise
 from tests.pdfgen import ENGLISH_PARAGRAPHS, make_image_only_pdf, make_text_pdf, wrap_plain
+from tests.test_layout import document_text
 
 POLISH = [
     "Ministerstwo Spraw Zagranicznych Rzeczypospolitej Polskiej przedstawia wyrazy",
@@ -85,7 +86,7 @@ def test_english_scan_is_read_with_latin_languages_only(tmp_path: Path) -> None:
     ]  # fmt: skip
     pdf = make_image_only_pdf(tmp_path / "english.pdf", lines)
     document = process_path(pdf, Config(ocr_lang="rus+eng"))
-    text = " ".join(p.text for p in document.sections.body)
+    text = document_text(document)
     assert document.language == "en"
     assert "Co-ordinator" in text or "comprehensive" in text
     assert not CYRILLIC.search(text)
@@ -93,9 +94,10 @@ def test_english_scan_is_read_with_latin_languages_only(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_russian_scan_keeps_latin_names(tmp_path: Path) -> None:
-    pdf = make_image_only_pdf(tmp_path / "russian.pdf", RUSSIAN_WITH_NAMES)
+    lines = wrap_plain(" ".join(RUSSIAN_WITH_NAMES), 440, "DejaVuSerif", 13)
+    pdf = make_image_only_pdf(tmp_path / "russian.pdf", lines)
     document = process_path(pdf, Config(ocr_lang="rus+eng"))
-    text = " ".join(p.text for p in document.sections.body)
+    text = document_text(document)
     assert document.language == "ru"
     for name in ("PC.DEL/1187/23", "Helga", "Schmid", "Director"):
         assert name in text
