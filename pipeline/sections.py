@@ -14,8 +14,8 @@ import statistics
 
 from pipeline.cues import CUES
 from pipeline.formulas import is_closing, is_salutation
+from pipeline.measure import SIZE_CHANGE, starts_list_item
 from pipeline.models import BodyParagraph, Kind, Origin, Paragraph, Sections
-from pipeline.reflow import SIZE_CHANGE, starts_list_item
 
 MAX_CLOSING_PARAGRAPHS = 2
 """Thanks, then the request to attach the statement to the journal."""

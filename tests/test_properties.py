@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import Config
+from pipeline.dehyphenate import SOFT_HYPHEN
 from pipeline.furniture import find_furniture
 from pipeline.models import Box, Line, Page
-from pipeline.reflow import SOFT_HYPHEN, build_paragraphs
+from pipeline.reflow import build_paragraphs
 from tests.helpers import PAGE_HEIGHT, make_line, make_page
 
 CONFIG = Config()

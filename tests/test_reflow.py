@@ -5,13 +5,15 @@ from __future__ import annotations
 import doctest
 from collections import Counter
 from dataclasses import replace
+from types import ModuleType
 
 import pytest
 
-from pipeline import reflow
+from pipeline import dehyphenate, measure
 from pipeline.config import Config
+from pipeline.dehyphenate import HyphenEvidence, join_lines, keeps_hyphen
 from pipeline.models import Line, RepairRecord
-from pipeline.reflow import HyphenEvidence, build_paragraphs, join_lines, keeps_hyphen
+from pipeline.reflow import build_paragraphs
 from tests.helpers import (
     BODY_TOP,
     LEFT,
@@ -59,8 +61,9 @@ def test_join_lines(lines: list[str], expected: list[str | None]) -> None:
     assert list(join_lines(prev, cur, NO_EVIDENCE, CONFIG)) == expected
 
 
-def test_doctests() -> None:
-    result = doctest.testmod(reflow)
+@pytest.mark.parametrize("module", [dehyphenate, measure])
+def test_doctests(module: ModuleType) -> None:
+    result = doctest.testmod(module)
     assert result.attempted > 0
     assert result.failed == 0
 
