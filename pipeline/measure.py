@@ -172,7 +172,8 @@ def usual_left_edge(xs: list[float]) -> float:
     for group in groups:
         if len(group) >= needed:
             return float(statistics.median(group))
-    return float(statistics.median(max(groups, key=lambda group: len(group))))
+    largest: list[float] = max(groups, key=len)
+    return float(statistics.median(largest))
 
 
 def plain_measure(lines: list[Line]) -> float:
