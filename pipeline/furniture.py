@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from pipeline.config import Config
+from pipeline.formulas import is_salutation
 from pipeline.models import Furniture, FurnitureRole, Line, Page
 
 _DASH = r"[-–—]"
@@ -103,6 +104,69 @@ def _role_for(zone: str | None, default: FurnitureRole) -> FurnitureRole:
     return default
 
 
+MAX_LABEL_CHARS = 24
+"""A page-number label ("2 | Page", "[2]", "Page 2 of 5", "— 2 —") is at most this long."""
+MAX_LABEL_WORDS = 2
+"""Words of letters a page-number label may hold beside its numbers ("Page", "of", "Стр.")."""
+MAX_LABEL_WORD_CHARS = 9
+"""Letters in one word of a page-number label ("Страница"); longer words are text."""
+_LABEL_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?![\d,])")
+_LONG_NUMBER = re.compile(r"\d{4}|(?<!\d)0\d")
+"""A year, or a number with a leading zero (a code, a date): never on a page-number label."""
+_LABEL_WORD = re.compile(r"[^\W\d_]+")
+_LIST_NUMBER = re.compile(r"^\d{1,3}[.)]$")
+_WORD_THEN_STOP = re.compile(r"[^\W\d_][.,;:!?…]$")
+
+
+def page_label_numbers(text: str) -> tuple[int, ...]:
+    """The numbers of a short page-number label, whatever surrounds them; () for other text.
+
+    >>> [page_label_numbers(t) for t in ["2 | Page", "[2]", "-2-", "Page 2 of 5", "2/5"]]
+    [(2,), (2,), (2,), (2, 5), (2, 5)]
+    >>> [page_label_numbers(t) for t in ["2.", "Article 2 of the Charter", "12 May 2024", ""]]
+    [(), (), (), ()]
+    """
+    stripped = text.strip()
+    if not stripped or len(stripped) > MAX_LABEL_CHARS or _LIST_NUMBER.match(stripped):
+        return ()
+    if _LONG_NUMBER.search(stripped) or _WORD_THEN_STOP.search(stripped):
+        return ()  # a year or a code; a sentence's end
+    numbers = tuple(int(n) for n in _LABEL_NUMBER.findall(stripped))
+    words = _LABEL_WORD.findall(stripped)
+    if not numbers or len(numbers) > 2 or len(words) > MAX_LABEL_WORDS:
+        return ()
+    if any(len(word) > MAX_LABEL_WORD_CHARS for word in words):
+        return ()
+    return numbers
+
+
+PageLine = tuple[int, int]
+"""(page number, index of the line on its page)."""
+
+
+def numbered_lines(candidates: list[tuple[PageLine, str, tuple[int, ...]]]) -> set[PageLine]:
+    """The candidates whose number follows the page number at one offset, in one zone.
+
+    A page number is a number that grows with the page: its value minus the page's number is
+    the same on every page that shows one. One page alone may show its own number (page 2 of a
+    two-page statement). ``candidates`` are (where, zone, numbers) of page-number labels.
+    """
+    pages_at: Counter[tuple[int, str]] = Counter()
+    for (page, _), zone, numbers in candidates:
+        for offset in {value - page for value in numbers}:
+            pages_at[(offset, zone)] += 1
+    if not pages_at:
+        return set()
+    (offset, zone), count = pages_at.most_common(1)[0]
+    if count < 2:
+        offset = 0  # a single label: it must show its own page's number
+    return {
+        where
+        for where, line_zone, numbers in candidates
+        if (count < 2 or line_zone == zone) and where[0] + offset in numbers
+    }
+
+
 def find_furniture(pages: tuple[Page, ...], config: Config) -> FurnitureResult:
     """Move furniture lines out of the pages; geometry decides when the pages have it."""
     if not config.remove_furniture:
@@ -159,6 +223,14 @@ def _find_by_position(pages: tuple[Page, ...], config: Config) -> FurnitureResul
         # edge line that recurs elsewhere stay text; on later pages it is furniture.
         return page_number > 1 and bool(pages_with.get(key, set()) - {page_number})
 
+    numbered = numbered_lines(
+        [
+            ((page.number, index), zone, numbers)
+            for page in pages
+            for index, zone in zones[page.number].items()
+            if (numbers := page_label_numbers(page.lines[index].text))
+        ]
+    )
     kept_pages: list[Page] = []
     furniture: list[Furniture] = []
     for page in pages:
@@ -166,8 +238,12 @@ def _find_by_position(pages: tuple[Page, ...], config: Config) -> FurnitureResul
         for index, line in enumerate(page.lines):
             where = zones[page.number].get(index)
             items: list[Furniture] | None = None
-            if where is not None and line.box is not None:
+            if (page.number, index) in numbered:
+                items = [Furniture(line.text.strip(), page.number, FurnitureRole.PAGE_NUMBER)]
+            elif where is not None and line.box is not None:
                 items = _classify_zone_line(line, where, recurring)
+                if items is None and where == "top" and is_code_header(page, index):
+                    items = [Furniture(line.text.strip(), page.number, FurnitureRole.HEADER)]
             if items is None:
                 kept.append(line)
             else:
@@ -196,9 +272,45 @@ def _classify_zone_line(line: Line, where: str, recurring: Recurring) -> list[Fu
             Furniture(rest, line.page, role),
             Furniture(number, line.page, FurnitureRole.PAGE_NUMBER),
         ]
-    if looks_like_header(text) and recurring(text, where, line.box.top, line.page):
+    if (
+        looks_like_header(text)
+        and not in_flow(text)
+        and recurring(text, where, line.box.top, line.page)
+    ):
         return [Furniture(text, line.page, role)]
     return None
+
+
+def in_flow(text: str) -> bool:
+    """A line of the document's own flow however often it repeats: a salutation."""
+    return is_salutation(text, require_cue=True) or is_salutation(text + ",", require_cue=True)
+
+
+DOCUMENT_CODE = re.compile(r"\w[./]\d|\d[./]\w")
+"""A reference or document code: "Ref.: 05/311", "PC.DEL/388/24", "A/79/123"."""
+HEADER_GAP = 1.0
+"""A header stands apart from the text below it by more than this many of its line heights."""
+
+
+def is_code_header(page: Page, index: int) -> bool:
+    """The first line of a later page: a code standing apart above the text, not a sentence.
+
+    A two-page statement prints its reference code once, at the top of page 2: it cannot
+    repeat, but a code set apart above the text that continues from page 1 is the header.
+    """
+    if page.number < 2 or index != 0 or len(page.lines) < 2:
+        return False
+    line, below = page.lines[0], page.lines[1]
+    text = line.text.strip()
+    if line.box is None or below.box is None or not looks_like_header(text):
+        return False
+    if not DOCUMENT_CODE.search(text) or len(text.split()) > MAX_CODE_WORDS:
+        return False
+    return below.box.top - line.box.bottom > HEADER_GAP * line.box.height
+
+
+MAX_CODE_WORDS = 4
+"""A reference code line holds at most this many words ("Ref.: 05/311", "Our ref. 12/3")."""
 
 
 # --- plain text -----------------------------------------------------------------------------
@@ -212,12 +324,19 @@ def _find_by_repetition(pages: tuple[Page, ...]) -> FurnitureResult:
     # own heading (its code in the preamble, say), not a running header: it stays.
     opening = min(OPENING_LINES, len(lines))
     first_seen: set[str] = set()
+    numbered = plain_numbered_lines(pages)
     kept_pages: list[Page] = []
     furniture: list[Furniture] = []
     position = 0
     for page in pages:
         kept: list[Line] = []
-        for line in page.lines:
+        for index, line in enumerate(page.lines):
+            if (page.number, index) in numbered and not in_flow(line.text):
+                furniture.append(
+                    Furniture(line.text.strip(), page.number, FurnitureRole.PAGE_NUMBER)
+                )
+                position += 1
+                continue
             items = _classify_plain_line(line, counts, all_lines, first_seen, position < opening)
             position += 1
             if items is None:
@@ -263,3 +382,35 @@ def _classify_plain_line(
 
 def _with_lines(page: Page, lines: tuple[Line, ...]) -> Page:
     return replace(page, lines=lines)
+
+
+FIRST_LATER_PAGE = 2
+"""The page a lone plain-text label must number: a two-page text numbers only its second."""
+
+
+def plain_numbered_lines(pages: tuple[Page, ...]) -> set[PageLine]:
+    """Plain text: page-number labels, found by the page rhythm.
+
+    With form feeds the pages are known and the labels follow them as on a laid-out page.
+    Without, a label is a page number when the labels met in reading order count up one by one
+    (2, 3, 4 ...); a lone label counts when it shows the number of page 2.
+    """
+    candidates = [
+        ((page.number, index), "plain", numbers)
+        for page in pages
+        for index, line in enumerate(page.lines)
+        if (numbers := page_label_numbers(line.text))
+    ]
+    if len(pages) > 1:
+        return numbered_lines(candidates)
+    best: list[PageLine] = []
+    for start, (_, _, numbers) in enumerate(candidates):
+        for first in numbers:
+            chain, expected = [], first
+            for where, _, later in candidates[start:]:
+                if expected in later:
+                    chain.append(where)
+                    expected += 1
+            if len(chain) > len(best) and (len(chain) > 1 or first == FIRST_LATER_PAGE):
+                best = chain
+    return set(best)
