@@ -26,9 +26,10 @@ from pipeline.models import Line, Origin
 
 SENTENCE_END = re.compile(r"[.!?…:;]['\"»”’)]*$")
 
-FIT_SLACK = 0.8
-"""The next word 'would have fitted' when it needs less than this share of its estimated width:
-letters differ in width, so the estimate from a line's average is generous on purpose."""
+FIT_SLACK = 1.0
+"""The share of its estimated width the next word must find free for it to 'have fitted'. The
+estimate scales the reference font to the line's own width (a justified line's stretched spaces
+make it generous); 1.0 takes it as it is: breaking a line that ran on cannot be undone."""
 FIRST_LINE_ALLOWANCE = 0.03
 """Plain text: the share of the line width a first line is assumed to lose to its indent when
 the document has too few clear paragraph openings to measure it (see measure_first_line_indent);
@@ -52,6 +53,16 @@ class Layout:
     """Plain text: the share of the width a paragraph's first line gives up to its indent."""
     page_margins: Mapping[int, tuple[float, float]] = field(default_factory=dict)
     """Per page (left, right), where a page has lines enough to tell: a scanner shifts pages."""
+    page_pitches: Mapping[int, float] = field(default_factory=dict)
+    """Per page, the usual line pitch where the page has lines enough: a double-spaced page
+    in a single-spaced document (a typed memo after a printed cover) has its own."""
+    pitch_spread: float = 0.0
+    """How much the pitches between the lines of a paragraph vary (median absolute deviation):
+    nothing in a text layer, a little with OCR boxes."""
+
+    def pitch_on(self, page: int) -> float | None:
+        """The usual line pitch on ``page``."""
+        return self.page_pitches.get(page, self.pitch)
 
     def margins(self, line: Line) -> tuple[float, float]:
         """The left and right edge of the text on ``line``'s page."""
@@ -82,7 +93,7 @@ def measure_layout(lines: list[Line]) -> Layout:
     # Top to top, not bottom to top: a line's bottom moves with its descenders (OCR boxes
     # hug the ink), while nearly every line has a capital or an ascender at the top.
     pitches = [
-        cur.box.top - prev.box.top
+        (cur.page, cur.box.top - prev.box.top)
         for prev, cur in pairwise(boxed)
         if prev.box
         and cur.box
@@ -91,14 +102,33 @@ def measure_layout(lines: list[Line]) -> Layout:
         and cur.box.top > prev.box.top
     ]
     heights = [line.box.height for line in boxed if line.box]
+    all_pitches = [pitch for _, pitch in pitches]
+    pitch = statistics.median(all_pitches) if all_pitches else None
+    page_pitches = {
+        page: statistics.median(values)
+        for page in by_page
+        if len(values := [p for number, p in pitches if number == page])
+        >= MIN_LINES_FOR_PAGE_MARGINS
+    }
     return Layout(
         left=left,
         right=right,
-        pitch=statistics.median(pitches) if pitches else None,
+        pitch=pitch,
         line_height=statistics.median(heights) if heights else None,
         rhythm=rhythm,
         page_margins=page_margins,
+        page_pitches=page_pitches,
+        pitch_spread=_pitch_spread(pitches, page_pitches, pitch),
     )
+
+
+def _pitch_spread(
+    pitches: list[tuple[int, float]], page_pitches: Mapping[int, float], pitch: float | None
+) -> float:
+    """Median absolute deviation of the pitches from their page's usual pitch."""
+    if pitch is None:
+        return 0.0
+    return statistics.median(abs(p - page_pitches.get(page, pitch)) for page, p in pitches)
 
 
 MIN_INDENT_SAMPLES = 3
@@ -185,19 +215,26 @@ def plain_measure(lines: list[Line]) -> float:
     short of it, are outvoted. The middle of the best-supported stretch absorbs the error of
     measuring in a font that is not the one the text was set in.
 
-    >>> lines = [Line(t, 1, Origin.PLAIN_TEXT) for t in ["aaaa aaaa", "bbbb bbb", "cc", "d"]]
-    >>> 8.5 < plain_measure(lines) / text_width("a") < 14
+    >>> import textwrap
+    >>> words = "a measure lies between the line and the line with its next word " * 9
+    >>> lines = [Line(t, 1, Origin.PLAIN_TEXT) for t in textwrap.wrap(words, 40)]
+    >>> measure = plain_measure(lines)
+    >>> sum(text_width(line.text) <= measure for line in lines) / len(lines) > 0.9
+    True
+    >>> measure < max(text_width(f"{a.text} {b.text.split()[0]}") for a, b in pairwise(lines))
     True
     """
     events: list[tuple[float, int]] = []
     for line, following in pairwise(lines):
         word = first_word(following.text)
-        if not line.text or not word:
-            continue
+        if not line.text or not word or ends_sentence(line.text):
+            continue  # a sentence's end may be a paragraph's: only run-on lines vote
         events.append((text_width(line.text), 1))
         events.append((text_width(f"{line.text} {word}"), -1))
-    if not events:
-        return max((text_width(line.text) for line in lines), default=1.0) or 1.0
+    if len(events) < 2 * MIN_MEASURE_LINES:
+        # too few lines to agree on anything: the width of the longer lines
+        widths = [text_width(line.text) for line in lines if line.text]
+        return _percentile(widths, LONG_LINE_SHARE, default=1.0) or 1.0
     events.sort()
     stretches: list[tuple[float, float, int]] = []  # (from, to, how many intervals hold it)
     depth = 0
@@ -221,6 +258,10 @@ def plain_measure(lines: list[Line]) -> float:
     return (start + end) / 2
 
 
+MIN_MEASURE_LINES = 8
+"""Plain text: run-on lines needed to find the measure from wrap intervals."""
+LONG_LINE_SHARE = 0.9
+"""Plain text with fewer lines: the measure is this percentile of the line widths."""
 MEASURE_SUPPORT = 0.5
 """Plain text: a measure held by at least this share of the best-supported one competes."""
 
@@ -270,26 +311,23 @@ class LineShape:
 
     start: float
     end: float
-    char_width: float
+    char_width: float  # width of one reference-font unit on this line (1.0 for plain text)
 
     plain: bool = False
 
     @classmethod
     def of(cls, line: Line) -> LineShape:
+        reference = text_width(line.text) or 1.0
         if line.box is None:
-            width = text_width(line.text)
-            return cls(0.0, width, width / max(len(line.text), 1), plain=True)
-        return cls(
-            start=line.box.x0,
-            end=line.box.x1,
-            char_width=line.box.width / max(len(line.text), 1),
-        )
+            return cls(0.0, reference, 1.0, plain=True)
+        # points per reference unit: the line's own font and size, measured on the line itself
+        return cls(start=line.box.x0, end=line.box.x1, char_width=line.box.width / reference)
 
     def room_for(self, word: str) -> float:
         """The width the next word (and its space) needs at this line's end."""
         if self.plain:
             return text_width(" " + word)
-        return (len(word) + 1) * self.char_width * FIT_SLACK
+        return text_width(" " + word) * self.char_width * FIT_SLACK
 
 
 def first_word(text: str) -> str:

@@ -124,15 +124,27 @@ def _starts_paragraph_boxed(prev: Line, cur: Line, layout: Layout, config: Confi
     same_page = prev.page == cur.page
     if style_changes(prev, cur):
         return True
-    if same_page and layout.pitch is not None and layout.line_height is not None:
-        extra = (cur.box.top - prev.box.top) - layout.pitch
-        if extra > max(config.gap_ratio - 1, 0) * max(prev.box.height, layout.line_height):
-            return True
+    if same_page and has_paragraph_gap(prev, cur, layout, config):
+        return True
     if is_centred(prev, layout, config) and is_centred(cur, layout, config):
         return False  # a centred heading wrapped over two lines
     if is_indented(cur, layout, config):
         return True
     return next_word_would_fit(prev, cur, layout)
+
+
+GAP_SPREAD = 4.0
+"""A paragraph gap exceeds the page's pitch by this many times the pitches' own variation."""
+
+
+def has_paragraph_gap(prev: Line, cur: Line, layout: Layout, config: Config) -> bool:
+    """``cur`` sits lower below ``prev`` than the lines of a paragraph on this page do."""
+    pitch = layout.pitch_on(cur.page)
+    if pitch is None or layout.line_height is None or prev.box is None or cur.box is None:
+        return False
+    extra = (cur.box.top - prev.box.top) - pitch
+    height = max(prev.box.height, layout.line_height)
+    return extra > max(config.min_paragraph_gap * height, GAP_SPREAD * layout.pitch_spread)
 
 
 def build_paragraphs(
