@@ -12,7 +12,7 @@ Hyphen decisions live in ``dehyphenate``.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from pipeline.config import Config
@@ -54,6 +54,8 @@ class Context:
     lines_left: int = 1_000  # lines after cur in the document
     next_line: Line | None = None  # the line after cur
     in_list_item: bool = False  # prev belongs to a paragraph that opened with a list marker
+    hyphens: HyphenEvidence = field(default_factory=lambda: HyphenEvidence(Counter()))
+    """How the document writes its words, to tell a split word from a compound at a line end."""
 
 
 def starts_paragraph(
@@ -96,7 +98,10 @@ def _starts_paragraph_plain(
             return True  # a list item ends with its sentence; the text after it is new
         # The last line reached the margin: the only trace left of a new paragraph is its
         # indented first line, which stops short although it ends no sentence.
-        return context.next_line is not None and is_indented_opening(cur, context.next_line, layout)
+        following = context.next_line
+        return following is not None and is_indented_opening(
+            cur, following, layout, config, context.hyphens
+        )
     if cur.text[:1].isupper():
         return extent < SHORT_BEFORE_CAPITAL
     return extent < SHORT_WITHOUT_PUNCT
@@ -107,14 +112,18 @@ INDENT_SIGNAL = 1.0
 or the rest of its hyphenated word, would have fitted) was shortened by a first-line indent."""
 
 
-def is_indented_opening(line: Line, following: Line, layout: Layout) -> bool:
+def is_indented_opening(
+    line: Line, following: Line, layout: Layout, config: Config, hyphens: HyphenEvidence
+) -> bool:
     """A line that runs on into ``following`` although the measure had room for more."""
     if ends_sentence(line.text) or following.blank_before > layout.rhythm:
         return False
     if ends_with_hyphen(line.text):
-        # the word was split although it would have fitted whole: the line was shortened
-        whole = line.text.rstrip()[:-1] + first_word(following.text)
-        return fill(replace(line, text=whole), layout) < INDENT_SIGNAL
+        joined, repair = join_lines(line.text, first_word(following.text), hyphens, config)
+        if repair == "hyphen_kept":
+            return False  # a compound may break at its own hyphen anywhere near the line's end
+        # a word split although it would have fitted whole: the line was shortened
+        return fill(replace(line, text=joined), layout) < INDENT_SIGNAL
     return reach(line, following, layout) < INDENT_SIGNAL
 
 
@@ -162,6 +171,7 @@ def build_paragraphs(
             lines_left=len(lines) - index - 2,
             next_line=lines[index + 2] if index + 2 < len(lines) else None,
             in_list_item=starts_list_item(groups[-1][0].text),
+            hyphens=evidence,
         )
         if starts_paragraph(prev, cur, layout, config, context):
             groups.append([cur])
