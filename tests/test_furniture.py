@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import doctest
 from dataclasses import replace
+from types import ModuleType
 
 import pytest
 
-from pipeline import furniture
+from pipeline import furniture, pagenumbers
 from pipeline.config import Config
-from pipeline.furniture import (
-    FurnitureResult,
-    find_furniture,
-    is_page_number,
-    looks_like_header,
-    split_page_number,
-)
+from pipeline.furniture import FurnitureResult, find_furniture, looks_like_header
 from pipeline.models import Furniture, FurnitureRole, Line, Page
+from pipeline.pagenumbers import is_page_number, split_page_number
 from tests.helpers import BODY_TOP, boxed, load_cases, make_page, plain_pages, stacked
 
 CONFIG = Config()
@@ -43,8 +39,9 @@ def test_looks_like_header(text: str, expected: bool) -> None:
     assert looks_like_header(text) is expected
 
 
-def test_doctests() -> None:
-    result = doctest.testmod(furniture)
+@pytest.mark.parametrize("module", [furniture, pagenumbers])
+def test_doctests(module: ModuleType) -> None:
+    result = doctest.testmod(module)
     assert result.attempted > 0
     assert result.failed == 0
 
@@ -368,7 +365,7 @@ def test_plain_text_glued_page_number_and_header_are_split() -> None:
 
 @pytest.mark.parametrize(("text", "expected"), load_cases("furniture", "page_label_numbers"))
 def test_page_label_numbers(text: str, expected: list[int]) -> None:
-    assert list(furniture.page_label_numbers(text)) == expected
+    assert list(pagenumbers.page_label_numbers(text)) == expected
 
 
 LABEL_FORMATS = ["{n} | Page", "[{n}]", "-{n}-", "Page {n} of 3", "— {n} —", "{n}/3"]
