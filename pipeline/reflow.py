@@ -31,7 +31,7 @@ from pipeline.measure import (
     starts_list_item,
     style_changes,
 )
-from pipeline.models import Line, Paragraph, RepairRecord
+from pipeline.models import Line, Origin, Paragraph, RepairRecord
 
 SHORT_WITHOUT_PUNCT = 0.6
 """Plain text: a line shorter than this share of the usual full line ends a paragraph even
@@ -144,6 +144,9 @@ def _starts_paragraph_boxed(prev: Line, cur: Line, layout: Layout, config: Confi
 
 GAP_SPREAD = 4.0
 """A paragraph gap exceeds the page's pitch by this many times the pitches' own variation."""
+OCR_MIN_PARAGRAPH_GAP = 0.35
+"""OCR boxes hug the ink: a line without ascenders (common in Cyrillic lower case) starts lower,
+one without descenders ends higher, so an OCR gap must exceed this share of a line's height."""
 
 
 def has_paragraph_gap(prev: Line, cur: Line, layout: Layout, config: Config) -> bool:
@@ -151,9 +154,12 @@ def has_paragraph_gap(prev: Line, cur: Line, layout: Layout, config: Config) -> 
     pitch = layout.pitch_on(cur.page)
     if pitch is None or layout.line_height is None or prev.box is None or cur.box is None:
         return False
-    extra = (cur.box.top - prev.box.top) - pitch
+    # a gap moves both edges of the line; an ink box's top or bottom alone moves with its letters
+    step = min(cur.box.top - prev.box.top, cur.box.bottom - prev.box.bottom)
     height = max(prev.box.height, layout.line_height)
-    return extra > max(config.min_paragraph_gap * height, GAP_SPREAD * layout.pitch_spread)
+    share = OCR_MIN_PARAGRAPH_GAP if Origin.OCR in (prev.origin, cur.origin) else None
+    floor = (share if share is not None else config.min_paragraph_gap) * height
+    return step - pitch > max(floor, GAP_SPREAD * layout.pitch_spread)
 
 
 def build_paragraphs(

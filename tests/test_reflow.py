@@ -12,7 +12,7 @@ import pytest
 from pipeline import dehyphenate, measure
 from pipeline.config import Config
 from pipeline.dehyphenate import HyphenEvidence, join_lines, keeps_hyphen
-from pipeline.models import Line, RepairRecord
+from pipeline.models import Line, Origin, RepairRecord
 from pipeline.reflow import build_paragraphs
 from tests.helpers import (
     BODY_TOP,
@@ -417,3 +417,35 @@ def test_double_spaced_page_after_a_single_spaced_one_keeps_its_paragraphs() -> 
     memo = [*double[:4], replace(double[4], box=replace(double[4].box, x0=INDENT)), *double[5:]]
     paragraphs = texts([*single, *memo])
     assert len(paragraphs) == 2  # the cover runs on into the memo; the indent starts the second
+
+
+def ocr(line: Line, *, top_shift: float = 0.0) -> Line:
+    """An OCR line; ``top_shift`` lowers its ink top (a line without ascenders or capitals)."""
+    assert line.box is not None
+    box = replace(line.box, top=line.box.top + top_shift)
+    return replace(line, origin=Origin.OCR, box=box)
+
+
+def test_ocr_line_without_ascenders_is_not_a_gap_but_a_real_gap_is() -> None:
+    lines = [
+        ocr(full(f"Строка номер {i} этого абзаца доходит до правого края полосы", T + PITCH * i))
+        for i in range(6)
+    ]
+    lowered = [
+        *lines[:3],
+        ocr(full("лишают аккредитации, высылают их и затем снова", T + 3 * PITCH), top_shift=3.5),
+        *lines[4:],
+    ]
+    assert len(texts(lowered)) == 1
+    gap = 7.0
+    spaced = [
+        *lines[:3],
+        *(
+            replace(
+                line, box=replace(line.box, top=line.box.top + gap, bottom=line.box.bottom + gap)
+            )
+            for line in lines[3:]
+            if line.box
+        ),
+    ]
+    assert len(texts(spaced)) == 2
