@@ -46,7 +46,9 @@ def split_page_number(text: str) -> tuple[str, str] | None:
     """Split "Стр. 2 EEF.DEL/41/23" into (page number, rest); None when there is no such part."""
     for pattern in (LEADING_PAGE_NUMBER, TRAILING_PAGE_NUMBER):
         match = pattern.match(text.strip())
-        if match:
+        # "Ref.: 05/311" is a code, not "Ref.:" and page "05/311": a page number has no
+        # leading zero and no year in it
+        if match and page_label_numbers(match.group("pn")):
             return match.group("pn"), match.group("rest")
     return None
 

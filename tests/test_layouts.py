@@ -8,6 +8,7 @@ PDF and from the plain text of the same lines.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -57,8 +58,15 @@ LAYOUT_FAMILIES = {
 }
 
 
+REFERENCE_CODE = "Ref.: 05/311"
+"""A letter's reference code, printed as the running header of the "large indent" family."""
+
+
 def spec_for(language: str, layout: Layout) -> StatementSpec:
-    return (russian_statement if language == "ru" else english_statement)(layout)
+    spec = (russian_statement if language == "ru" else english_statement)(layout)
+    if layout.page_number_format == "{n} | Page":
+        return replace(spec, doc_code=REFERENCE_CODE)
+    return spec
 
 
 def openings(paragraphs: tuple[str, ...] | list[str]) -> list[str]:
@@ -88,6 +96,7 @@ def test_pdf_paragraphs_and_furniture(family: str, language: str, tmp_path: Path
     expected_furniture = {(item.text, item.page) for item in generated.expected.furniture}
     assert {(item.text, item.page) for item in document.furniture} == expected_furniture
     assert generated.expected.pages > 1  # the family shows its furniture on several pages
+    assert not any(item.text in " ".join(body_texts(document)) for item in document.furniture)
 
 
 VISIBLE_MARGIN = 0.04
