@@ -22,6 +22,7 @@ from tests.pdfgen import (
     english_statement,
     generate_statement,
     layout_statement,
+    make_text_pdf,
     russian_statement,
     text_width,
     wrap_paragraph,
@@ -146,3 +147,23 @@ def test_plain_text_paragraphs_and_furniture(family: str, language: str) -> None
     body = " ".join(body_texts(document))
     assert document.furniture
     assert not any(item.text in body for item in document.furniture if len(item.text) > 3)
+
+
+def test_salutation_at_the_top_of_every_page_is_text_not_a_running_header(
+    tmp_path: Path,
+) -> None:
+    """A speech that turns to the chair at the top of each page: repeated, in the top zone,
+    and still the speaker's words."""
+    sentences = [
+        f"This is sentence {number} of the speech, and it runs on for a while before it ends."
+        for number in range(1, 31)
+    ]
+    pages = [["Excellencies", *sentences[i : i + 10]] for i in (0, 10, 20)]
+    path = make_text_pdf(tmp_path / "salutations.pdf", pages)
+    document = process_path(path, CONFIG)
+    assert all(item.text != "Excellencies" for item in document.furniture)
+    sections = document.sections
+    words = " ".join(
+        [sections.address or "", *(p.text for p in sections.body), sections.closing or ""]
+    )
+    assert words.count("Excellencies") == 3
