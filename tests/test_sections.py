@@ -445,3 +445,17 @@ def test_opening_words_split_off_their_paragraph_are_body_not_title() -> None:
     result = assign_sections(tuple(para(t) for t in texts))
     assert result.title is None
     assert result.body[0].text == "May I first congratulate you, Sir, on your election."
+
+
+def test_right_aligned_reference_block_of_a_letter_is_preamble_not_title() -> None:
+    result = assign_sections(
+        (
+            Paragraph(
+                "Geneva, the third of July", (boxed("Geneva, the third of July", 60, x0=380),)
+            ),
+            Paragraph("Madam Chair,", (boxed("Madam Chair,", 100),)),
+            Paragraph(EN_BODY_1, (boxed(EN_BODY_1, 130, x1=520),)),
+        )
+    )
+    assert result.title is None
+    assert result.preamble == ("Geneva, the third of July",)
