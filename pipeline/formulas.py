@@ -278,6 +278,26 @@ def _is_name(words: list[str]) -> bool:
     return len(capitalised) + len(particles) == len(words) and len(capitalised) >= 2
 
 
+def signature_line_kind(text: str) -> str | None:
+    """What a signatory-block line is: "marker", "function", "dateline", "name", or None."""
+    text = " ".join(text.split())
+    if not text or len(text) > MAX_SIGNATURE_CHARS:
+        return None
+    folded = text.casefold()
+    if folded.startswith(CUES.signature_markers):
+        return "marker"
+    words = _words(text)
+    if len(words) > MAX_SIGNATURE_WORDS or text.endswith(("!", "?", ":", ";")):
+        return None
+    if _starts_with_cue(folded, CUES.signatory_functions) and not SENTENCE_INSIDE.search(text):
+        return "function"
+    if is_preamble_shaped(text) and YEAR.search(text):
+        return "dateline"  # "New York, 21 January 2025"
+    if _is_name([w for w in words if w.casefold() not in CUES.honorifics]):
+        return "name"
+    return None
+
+
 def is_signature_line(text: str) -> bool:
     """A line of a signatory block: "(Signed) J. Doe", a function, a name, a dateline.
 
@@ -288,17 +308,4 @@ def is_signature_line(text: str) -> bool:
     >>> is_signature_line("Let us choose peace.")
     False
     """
-    text = " ".join(text.split())
-    if not text or len(text) > MAX_SIGNATURE_CHARS:
-        return False
-    folded = text.casefold()
-    if folded.startswith(CUES.signature_markers):
-        return True
-    words = _words(text)
-    if len(words) > MAX_SIGNATURE_WORDS or text.endswith(("!", "?", ":", ";")):
-        return False
-    if _starts_with_cue(folded, CUES.signatory_functions) and not SENTENCE_INSIDE.search(text):
-        return True
-    if is_preamble_shaped(text) and re.search(r"\d{4}", text):
-        return True  # a dateline: "New York, 21 January 2025"
-    return _is_name([w for w in words if w.casefold() not in CUES.honorifics])
+    return signature_line_kind(text) is not None

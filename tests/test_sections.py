@@ -459,3 +459,15 @@ def test_right_aligned_reference_block_of_a_letter_is_preamble_not_title() -> No
     )
     assert result.title is None
     assert result.preamble == ("Geneva, the third of July",)
+
+
+def test_two_name_like_lines_without_a_closing_are_no_signature() -> None:
+    texts = ("Mr. Chair,", EN_BODY_1, "VPB FINANCE S.A.", "Luxembourg, Grand Duchy of Luxembourg")
+    result = assign_sections(tuple(para(t) for t in texts))
+    assert result.signature is None
+
+
+def test_a_name_and_a_function_without_a_closing_are_a_signature() -> None:
+    texts = ("Mr. Chair,", EN_BODY_1, "Jane Morrow", "Permanent Representative")
+    result = assign_sections(tuple(para(t) for t in texts))
+    assert result.signature == "Jane Morrow\nPermanent Representative"
