@@ -14,8 +14,8 @@ from pipeline.formulas import (
     is_parting_exclamation,
     is_salutation,
     is_signature_line,
-    signature_line_kind,
     is_vocative_line,
+    signature_line_kind,
 )
 from pipeline.models import BodyParagraph, Kind, Line, Paragraph, Sections
 from pipeline.opening import is_preamble_line, split_opening
