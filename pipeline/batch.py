@@ -76,6 +76,7 @@ from pipeline.output import (
     write_index,
 )
 from pipeline.process import process_path
+from pipeline.render import render
 
 WORKER_ENV = {"OMP_THREAD_LIMIT": "1"}
 """Tesseract's OpenMP threads fight each other when several Tesseracts run at once."""
@@ -289,6 +290,7 @@ def run_batch(
     on_result: ResultCallback | None = None,
     process: TaskProcessor | None = None,
     executor: Executor | None = None,
+    formats: Sequence[str] = (),
 ) -> RunSummary:
     """Process every task, write each result and the index; return the counts by status.
 
@@ -296,15 +298,17 @@ def run_batch(
     documents); ``workers`` 1 with no limits runs them in this process instead. Inputs whose
     earlier result is still valid are skipped unless ``force``. ``process`` replaces
     ``process_task`` (it must be a picklable module-level function); ``executor`` replaces
-    the local workers altogether (limits are then the executor's business).
+    the local workers altogether (limits are then the executor's business). ``formats`` names
+    renderings written beside each JSON result (``md``, ``txt``: ``render.FORMATS``).
     Run-level errors (a missing dependency, a full disk) propagate and stop the run.
     """
     prepare_output_dir(out_dir)
     fingerprint = config_fingerprint(config)
-    recorder = _Recorder(tasks, out_dir, fingerprint, on_result)
+    extra = tuple(fmt for fmt in formats if fmt != "json")
+    recorder = _Recorder(tasks, out_dir, fingerprint, on_result, extra)
     todo: Iterable[tuple[int, Task]] = enumerate(tasks)
     if not force:
-        todo = _skip_unchanged(todo, out_dir, fingerprint, recorder)
+        todo = _skip_unchanged(todo, out_dir, fingerprint, recorder, extra)
     work = process or process_task
     results: Generator[tuple[int, Document], None, None]
     if executor is not None:
@@ -330,7 +334,9 @@ class _Recorder:
         out_dir: Path,
         fingerprint: str,
         on_result: ResultCallback | None,
+        formats: Sequence[str] = (),
     ) -> None:
+        self._formats = formats  # renderings written beside the JSON
         self._tasks = tasks
         self._out_dir = out_dir
         self._fingerprint = fingerprint
@@ -342,14 +348,16 @@ class _Recorder:
         unless no output could be (a full disk), which stops the run."""
         task = self._tasks[position]
         as_dict = document.to_dict(__version__, self._fingerprint)
-        problem = self._write(task.output, as_dict)
+        problem = self._write(task.output, to_json(as_dict))
+        for fmt in self._formats if problem is None else ():
+            problem = self._write(task.output.with_suffix(f".{fmt}"), render(document, fmt))
         if problem is not None:
             error = ErrorInfo(type(problem).__name__, str(problem), OUTPUT_STAGE)
             unwritten = Document(source=document.source, status=Status.FAILED, error=error)
             as_dict = unwritten.to_dict(__version__, self._fingerprint)
         self._add(position, as_dict, skipped=False)
 
-    def _write(self, relpath: Path, as_dict: Mapping[str, object]) -> OutputNotWritableError | None:
+    def _write(self, relpath: Path, text: str) -> OutputNotWritableError | None:
         """Write one result inside the output folder; the problem if this output alone
         cannot be written."""
         if leaves_folder(self._out_dir, relpath):
@@ -358,7 +366,7 @@ class _Recorder:
                 "folder through a symbolic link"
             )
         try:
-            write_atomic(self._out_dir / relpath, to_json(as_dict))
+            write_atomic(self._out_dir / relpath, text)
         except OutputNotWritableError as exc:
             if fails_every_write(exc):
                 raise
@@ -405,12 +413,18 @@ def _index_entry(
 
 
 def _skip_unchanged(
-    todo: Iterable[tuple[int, Task]], out_dir: Path, fingerprint: str, recorder: _Recorder
+    todo: Iterable[tuple[int, Task]],
+    out_dir: Path,
+    fingerprint: str,
+    recorder: _Recorder,
+    formats: Sequence[str] = (),
 ) -> Iterator[tuple[int, Task]]:
-    """The tasks to run; the others are recorded from their earlier result as they are met."""
+    """The tasks to run; the others are recorded from their earlier result as they are met
+    (a rendering asked for now but missing from the earlier run makes an input run again)."""
     for position, task in todo:
         earlier = _still_valid_result(task, out_dir, fingerprint)
-        if earlier is None:
+        rendered = all((out_dir / task.output.with_suffix(f".{f}")).is_file() for f in formats)
+        if earlier is None or not rendered:
             yield position, task
         else:
             recorder.reuse(position, earlier)
