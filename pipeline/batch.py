@@ -325,6 +325,39 @@ def run_batch(
     return recorder.summary(index_path)
 
 
+def iter_documents(
+    paths: Iterable[Path],
+    config: Config | None = None,
+    *,
+    workers: int | None = None,
+    limits: Limits | None = None,
+) -> Iterator[Document]:
+    """Process many files with a run's isolation (each document in a worker process under the
+    run's default time and memory limits), yielding each ``Document`` as it finishes, in
+    finishing order; ``Document.source.path`` says which input it is. Nothing is written.
+
+    Stopping early (``break``, closing the iterator) stops the workers.
+    """
+    tasks = [
+        Task(Path(path), display_path(Path(path)), Path(f"{n}.json"))
+        for n, path in enumerate(paths)
+    ]
+    if not tasks:
+        return
+    config = config or Config()
+    workers = min(workers or default_workers(), len(tasks))
+    if limits is None:
+        limits = Limits(DEFAULT_TIMEOUT_SECONDS, default_max_memory_mb(workers))
+    results = (
+        _run_here(enumerate(tasks), config, process_task)
+        if workers == 1 and not limits.enforced
+        else _run_isolated(enumerate(tasks), config, workers, limits, process_task)
+    )
+    with closing(results):
+        for _position, document in results:
+            yield document
+
+
 class _Recorder:
     """Writes each result as it comes and keeps its index line; the parent's only writer."""
 

@@ -48,11 +48,13 @@ from pipeline.errors import (
     PipelineError,
     UsageError,
 )
+from pipeline.export import export_results
 from pipeline.inputs import display_path
 from pipeline.models import Document, Status
-from pipeline.output import to_json, to_jsonl
+from pipeline.output import to_json, to_jsonl, write_atomic
 from pipeline.process import process_bytes, process_path
 from pipeline.render import parse_formats, render
+from pipeline.review import review_path
 from pipeline.schema import json_schema
 
 STDIN = "-"
@@ -362,6 +364,59 @@ def clean(
             emit(to_jsonl(as_dict) if jsonl else to_json(as_dict))
     failed = document.status is Status.FAILED
     raise typer.Exit(int(ExitCode.SOME_FAILED if failed else ExitCode.OK))
+
+
+@app.command()
+def review(
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="INPUT|RESULT.json", help="An input file, or a result of `run`."),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="The HTML file to write (default: FILE with .html)."),
+    ] = None,
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--source",
+            help="The input a RESULT.json was made from (default: the path it names).",
+            show_default=False,
+        ),
+    ] = None,
+    password: PasswordOption = None,
+    ocr: OcrOption = OcrMode.AUTO,
+    lang: LangOption = DEFAULTS.ocr_lang,
+) -> None:
+    """Write a self-contained HTML page showing the result over its page images."""
+    config = Config(password=password, ocr=ocr, ocr_lang=lang, page_workers=default_workers())
+    with exit_codes():
+        if not file.is_file():
+            raise NoInputError(f"{file} is not a file")
+        target = out or file.with_suffix(".html")
+        result = review_path(file, config, source)
+        write_atomic(target, result.html)
+    for warning in result.warnings:
+        say(f"review: {warning}")
+    emit(f"{target}\n")
+
+
+@app.command()
+def export(
+    out_dir: Annotated[
+        Path, typer.Argument(metavar="OUT_DIR", help="A folder of results written by `run`.")
+    ],
+    sqlite: Annotated[
+        Path, typer.Option("--sqlite", help="The SQLite database to create or update.")
+    ],
+) -> None:
+    """Load every result of OUT_DIR into SQLite (tables and an FTS5 index over paragraphs);
+    again later, only changed results are replaced. Prints a JSON summary."""
+    with exit_codes():
+        summary = export_results(out_dir, sqlite)
+    emit(to_jsonl(summary.to_dict()))
+    for invalid in summary.invalid:
+        say(f"export: {invalid} is not a result of this schema version: left out")
 
 
 @app.command()
