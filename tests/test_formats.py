@@ -65,7 +65,7 @@ def test_run_renderings_are_the_documents_renderings(input_dir: Path, run_out: P
 
 def test_every_json_of_the_run_validates(run_out: Path) -> None:
     validator = Draft202012Validator(json_schema())
-    results = [p for p in run_out.glob("*.json")]
+    results = list(run_out.glob("*.json"))
     assert len(results) == 4
     for path in results:
         errors = [e.message for e in validator.iter_errors(json.loads(path.read_bytes()))]
@@ -77,7 +77,8 @@ def test_a_rerun_asking_for_a_new_format_writes_it(input_dir: Path, tmp_path: Pa
     runner.invoke(app, ["run", str(input_dir), "--out", str(out), "-w", "1", "-q"])
     assert not (out / "seed.md").exists()
     runner.invoke(app, ["run", str(input_dir), "--out", str(out), "--to", "md", "-w", "1", "-q"])
-    assert (out / "seed.md").is_file() and (out / "seed.json").is_file()
+    assert (out / "seed.md").is_file()
+    assert (out / "seed.json").is_file()
 
 
 def undescribed(node: Any, path: str = "#") -> list[str]:
@@ -138,7 +139,8 @@ def test_iter_documents_yields_each_input_once_isolated(input_dir: Path) -> None
     documents = list(iter_documents(paths, Config(), workers=2))
     assert sorted(d.source.path for d in documents) == sorted(str(p) for p in paths)
     statuses = {Path(d.source.path).name: d.status for d in documents}
-    assert statuses["empty.txt"] is Status.FAILED and statuses["seed.txt"] is Status.OK
+    assert statuses["empty.txt"] is Status.FAILED
+    assert statuses["seed.txt"] is Status.OK
     seed = next(d for d in documents if d.source.path.endswith("seed.txt"))
     assert seed.to_text() == (GOLDEN / "seed.expected.txt").read_text(encoding="utf-8")
 

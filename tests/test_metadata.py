@@ -30,7 +30,8 @@ from tests.pdfgen import english_statement, generate_statement, russian_statemen
 )
 def test_dates_in_russian_and_english_forms_become_iso(line: str, iso: str) -> None:
     found = find_date(line)
-    assert found is not None and found[0] == iso
+    assert found is not None
+    assert found[0] == iso
 
 
 @pytest.mark.parametrize("line", ["31.02.2024", "PC.DEL/1532/24", "30-ю годовщину", "No. 12"])
@@ -84,7 +85,8 @@ def test_english_head_with_notes() -> None:
         "Check against delivery",
     )
     meta = read_metadata(Sections(preamble=preamble))
-    assert meta.issuer is not None and meta.issuer.value == preamble[0]
+    assert meta.issuer is not None
+    assert meta.issuer.value == preamble[0]
     assert meta.original_language == MetaValue("en", preamble[1])
     assert meta.place == MetaValue("New York", preamble[2])
     assert [note.value for note in meta.notes] == ["check against delivery"]
@@ -94,7 +96,9 @@ def test_unknown_stays_none_and_header_gives_the_symbol() -> None:
     assert read_metadata(Sections()) == read_metadata(Sections(preamble=()))
     meta = read_metadata(Sections(), [Furniture("PC.DEL/9/24", 2, FurnitureRole.HEADER)])
     assert meta.symbol == MetaValue("PC.DEL/9/24", "PC.DEL/9/24")
-    assert meta.date is None and meta.place is None and meta.issuer is None
+    assert meta.date is None
+    assert meta.place is None
+    assert meta.issuer is None
 
 
 GENERATED_HEADS = [
@@ -116,7 +120,10 @@ def test_generated_statements_get_their_symbol_and_date(
     statement = generate_statement(tmp_path / "s.pdf", spec)
     document = process_path(statement.path, Config())
     meta = document.metadata
-    assert meta.symbol is not None and meta.symbol.source == code
+    assert meta.symbol is not None
+    assert meta.symbol.source == code
     assert meta.symbol.value == code.removeprefix("№ ")
-    assert meta.date is not None and meta.date.value == iso and meta.date.source == date
+    assert meta.date is not None
+    assert meta.date.value == iso
+    assert meta.date.source == date
     assert document.to_dict("t")["metadata"]["date"] == {"value": iso, "source": date}  # type: ignore[index]

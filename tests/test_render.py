@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from pipeline.config import Config
+from pipeline.errors import UsageError
 from pipeline.models import (
     BodyParagraph,
     Document,
@@ -23,7 +24,6 @@ from pipeline.models import (
 )
 from pipeline.process import process_path
 from pipeline.render import body_offsets, escape_markdown, parse_formats, to_markdown, to_text
-from pipeline.errors import UsageError
 
 GOLDEN = Path(__file__).parent / "golden"
 SEED = GOLDEN / "seed.txt"
@@ -104,7 +104,9 @@ def test_list_items_become_markdown_list_items() -> None:
 
 
 def test_front_matter_holds_metadata_and_preamble() -> None:
-    meta = Metadata(symbol=MetaValue("PC.DEL/1/24", "PC.DEL/1/24"), date=MetaValue("2024-03-06", "x"))
+    meta = Metadata(
+        symbol=MetaValue("PC.DEL/1/24", "PC.DEL/1/24"), date=MetaValue("2024-03-06", "x")
+    )
     doc = Document(
         SOURCE,
         Status.OK,
@@ -129,9 +131,11 @@ def test_escaped_paragraphs_read_back_as_written(text: str) -> None:
     assert rendered.replace("&lt;", "<").replace("&gt;", ">") == text
 
 
-paragraph_text = st.text(
-    st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40
-).map(str.strip).filter(bool)
+paragraph_text = (
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @given(st.lists(paragraph_text, min_size=1, max_size=6), st.one_of(st.none(), paragraph_text))

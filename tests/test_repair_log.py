@@ -62,7 +62,9 @@ def test_hyphenated_seed_lists_each_join_with_before_and_after() -> None:
     assert len(breaks) > 10
     document = process_bytes(text.encode("utf-8"), "seed-hyphenated.txt", Config())
     changes = hyphen_changes(document)
-    assert [change["before"] for change in changes] == [f"{l}-\n{r}" for l, r in breaks]
+    assert [change["before"] for change in changes] == [
+        f"{left}-\n{right}" for left, right in breaks
+    ]
     body = [p.text for p in document.sections.body]
     for change, (left, right) in zip(changes, breaks, strict=True):
         after = f"{left}{right}" if change["kind"] == "dehyphenated" else f"{left}-{right}"
