@@ -20,10 +20,18 @@ SYMBOL = re.compile(
 """A UN or OSCE style document symbol: upper-case series and numbers joined by slashes
 ("PC.DEL/1532/24", "A/79/123", "A/C.3/79/L.5")."""
 REFERENCE = re.compile(
-    r"^(?:(?:Note\s+)?(?:Ref(?:erence)?\.?|No\.|Nr\.|Исх\.|Номер)|№)\s*:?\s*(?P<ref>\S.{0,40})$",
+    r"(?:^|(?<=\s))(?:(?:Note\s+)?(?:Ref(?:erence)?\.?|No\.|Nr\.|Исх\.)|№)\s*:?\s*"
+    r"(?P<ref>(?:[^\W\d_][\w./-]*\s)?[\w./-]*\d[\w./-]*)",
     re.IGNORECASE,
 )
-"""A reference number after its label ("Ref.: VIE-OSZE 312.0-07", "No. 12-1/847", "№ 04-11/287")."""
+"""A reference number after its label ("Ref.: VIE-OSZE 312.0-07", "No. 12-1/847", "№ 04-11/287"):
+one token with a digit, perhaps after one word of letters; the label may follow other text on a
+line that joined two preamble lines."""
+
+REFERENCE_LABEL = re.compile(
+    r"\s*(?:(?:Note\s+)?(?:Ref(?:erence)?\.?|No\.|Nr\.|Исх\.)|№)\s*:?$", re.I
+)
+"""A reference label at the end of the text before the number."""
 
 MONTHS = {
     **{
@@ -105,8 +113,13 @@ def find_symbol(line: str) -> str | None:
     match = SYMBOL.search(line)
     if match:
         return match.group(0).rstrip(".")
-    reference = REFERENCE.match(line.strip())
-    return reference.group("ref").strip() if reference else None
+    reference = REFERENCE.search(line.strip())
+    if reference is None:
+        return None
+    value = reference.group("ref").rstrip(".,;")
+    # "No. 5" is a count or an address more often than a reference: a reference is numbered
+    # in parts ("12-1/847") or at some length ("014/2025", "312.0-07").
+    return value if re.search(r"[-/]|\d{3}", value) else None
 
 
 def find_date(line: str) -> tuple[str, int] | None:
@@ -165,9 +178,15 @@ def read_metadata(sections: Sections, furniture: Sequence[Furniture] = ()) -> Me
     date_value, place = _date_and_place(preamble) or _date_and_place(headers) or (None, None)
     language = _first(preamble, find_original_language)
     notes = tuple(MetaValue(label, line) for line in preamble for label in find_notes(line))
-    used = {v.source for v in (symbol, date_value, language) if v is not None}
+    used = {v.source for v in (date_value, language) if v is not None}
     used |= {note.source for note in notes}
     issuer = _first((line for line in preamble if line not in used), find_issuer)
+    if issuer is not None and symbol is not None and issuer.source == symbol.source:
+        # two preamble lines read as one ("Permanent Mission ... No. 12-1/847"): the issuer
+        # is the part before the symbol
+        before = issuer.source[: issuer.source.find(symbol.value)].strip()
+        before = REFERENCE_LABEL.sub("", before).strip()
+        issuer = MetaValue(before, issuer.source) if before else None
     return Metadata(
         symbol=symbol,
         date=date_value,

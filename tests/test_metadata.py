@@ -127,3 +127,15 @@ def test_generated_statements_get_their_symbol_and_date(
     assert meta.date.value == iso
     assert meta.date.source == date
     assert document.to_dict("t")["metadata"]["date"] == {"value": iso, "source": date}  # type: ignore[index]
+
+
+def test_two_preamble_lines_read_as_one_give_issuer_and_reference() -> None:
+    line = "Permanent Mission of Uruguay to the United Nations Note No. 014/2025"
+    meta = read_metadata(Sections(preamble=(line,)))
+    assert meta.symbol == MetaValue("014/2025", line)
+    assert meta.issuer == MetaValue("Permanent Mission of Uruguay to the United Nations", line)
+
+
+@pytest.mark.parametrize("line", ["Ministry building No. 5", "No. of items"])
+def test_a_bare_small_number_is_no_reference(line: str) -> None:
+    assert find_symbol(line) is None
