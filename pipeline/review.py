@@ -44,9 +44,11 @@ ROLE_COLOURS = {
     "closing": "#2e7d32",
     "signature": "#ef6c00",
     "furniture": "#757575",
-    "low": "#e53935",
+    "low": "#d50000",
 }
 """One colour per role (hex, also used by the tests to find the frames in a screenshot)."""
+LEGEND = {"low": f"OCR confidence < {LOW_CONFIDENCE:.0f}"}
+"""Legend labels that are not the role's name."""
 
 
 @dataclass(frozen=True, slots=True)
