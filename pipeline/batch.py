@@ -64,7 +64,7 @@ from pipeline.inputs import (
     links_leaving_tree,
     output_relpath,
 )
-from pipeline.models import Document, ErrorInfo, SourceInfo, Status
+from pipeline.models import SCHEMA_VERSION, Document, ErrorInfo, SourceInfo, Status
 from pipeline.output import (
     IndexEntry,
     fails_every_write,
@@ -481,6 +481,8 @@ def _still_valid_result(task: Task, out_dir: Path, fingerprint: str) -> dict[str
         return None
     if pipeline.get("version") != __version__ or pipeline.get("config") != fingerprint:
         return None
+    if earlier.get("schema_version") != SCHEMA_VERSION:
+        return None  # written in an older format by a build that kept the version number
     if isinstance(error, dict) and error.get("stage") == WorkerStoppedError.stage:
         return None
     if source.get("sha256") != _sha256_of(task.path):

@@ -63,8 +63,9 @@ def page_spans(lines: Sequence[Line]) -> tuple[PageSpan, ...]:
     spans = []
     for page in sorted({line.page for line in lines}):
         on_page = [line for line in lines if line.page == page]
-        methods = {line.origin.value for line in on_page}
-        spans.append(PageSpan(page, union_box(line.box for line in on_page), min(methods)))
+        # a page is read one way (text layer, OCR or plain text), so its lines share one origin
+        method = on_page[0].origin.value
+        spans.append(PageSpan(page, union_box(line.box for line in on_page), method))
     return tuple(spans)
 
 

@@ -60,7 +60,7 @@ def test_run_renderings_are_the_documents_renderings(input_dir: Path, run_out: P
     assert (run_out / "en.md").read_text(encoding="utf-8") == document.to_markdown()
     assert (run_out / "en.txt").read_text(encoding="utf-8") == document.to_text()
     seed_txt = (run_out / "seed.txt").read_text(encoding="utf-8")
-    assert seed_txt == (GOLDEN / "seed.expected.txt").read_text(encoding="utf-8")
+    assert seed_txt == (GOLDEN / "rendered" / "seed.txt").read_text(encoding="utf-8")
 
 
 def test_every_json_of_the_run_validates(run_out: Path) -> None:
@@ -124,7 +124,7 @@ def test_clean_to_md_prints_markdown(en_statement_pdf: GeneratedStatement) -> No
     assert result.stdout.startswith("---\nsymbol: ")
     assert f"\n# {en_statement_pdf.expected.title}\n" in result.stdout
     result = runner.invoke(app, ["clean", str(GOLDEN / "seed.txt"), "--to", "txt"])
-    assert result.stdout == (GOLDEN / "seed.expected.txt").read_text(encoding="utf-8")
+    assert result.stdout == (GOLDEN / "rendered" / "seed.txt").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("to", ["docx", "md,txt"])
@@ -142,7 +142,7 @@ def test_iter_documents_yields_each_input_once_isolated(input_dir: Path) -> None
     assert statuses["empty.txt"] is Status.FAILED
     assert statuses["seed.txt"] is Status.OK
     seed = next(d for d in documents if d.source.path.endswith("seed.txt"))
-    assert seed.to_text() == (GOLDEN / "seed.expected.txt").read_text(encoding="utf-8")
+    assert seed.to_text() == (GOLDEN / "rendered" / "seed.txt").read_text(encoding="utf-8")
 
 
 def test_iter_documents_can_stop_early(input_dir: Path) -> None:

@@ -43,7 +43,7 @@ def seed() -> Document:
 def test_seed_renders_exactly_as_its_golden_file(
     seed: Document, suffix: str, render: object, request: pytest.FixtureRequest
 ) -> None:
-    golden = GOLDEN / f"seed.expected.{suffix}"
+    golden = GOLDEN / "rendered" / f"seed.{suffix}"
     actual = render(seed)  # type: ignore[operator]
     if updating(request):
         golden.write_text(actual, encoding="utf-8")
