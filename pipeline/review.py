@@ -292,6 +292,7 @@ def review_html(document: DocumentModel, images: Sequence[Image.Image]) -> str:
     summary = html.escape(
         f"{document.status.value} · {document.language or 'no language'} · "
         f"{document.source.pages} page(s) · {document.source.media_type}"
+        + (f" · {document.error.type}: {document.error.message}" if document.error else "")
     )
     no_pages = (
         ""

@@ -196,3 +196,11 @@ def test_review_without_its_source_draws_on_blank_pages(
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert html.count('class="blank"') == 2
     assert 'data-ref="b0"' in html
+
+
+def test_review_of_a_failed_document_says_why(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = runner.invoke(app, ["review", str(empty)])
+    assert result.exit_code == 0
+    assert "EmptyInputError: empty file" in (tmp_path / "empty.html").read_text(encoding="utf-8")
