@@ -92,8 +92,9 @@ def body_offsets(document: Document) -> list[tuple[int, int]]:
 
 # --- Markdown ------------------------------------------------------------------------------
 
-INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-"""Characters CommonMark could read as markup anywhere in a line."""
+INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~]|&(?=#?\w+;))")
+"""Characters CommonMark could read as markup anywhere in a line (an ampersand only where it
+would start an entity such as ``&amp;``)."""
 BLOCK_START = re.compile(r"^(\s*)([#>+=~-]|\d+[.)](?=\s|$))")
 """A line start CommonMark would read as a heading, quote, list or rule."""
 ORDERED_ITEM = re.compile(r"^(\d{1,9})[.)]\s+")

@@ -3,6 +3,7 @@ back by a Markdown parser, escaping, and offsets into the plain text."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,21 @@ def test_formats_are_parsed_in_order_without_repeats() -> None:
     assert parse_formats("json, md,txt,md") == ("json", "md", "txt")
     with pytest.raises(UsageError, match="docx"):
         parse_formats("json,docx")
+
+
+markdown_prone = st.lists(
+    st.one_of(
+        st.sampled_from(list("ab Я1.#>-+*_`[]()<>!\\&;|~=:")),
+        st.sampled_from(["&amp;", "&#1;", "&#x41;", "~~", "```", "1) ", "    "]),
+    ),
+    min_size=1,
+    max_size=12,
+).map("".join).filter(lambda text: text.strip() == text and text)
+
+
+@given(markdown_prone)
+def test_any_escaped_line_reads_back_as_written(text: str) -> None:
+    tokens = MarkdownIt("commonmark").parse(escape_markdown(text))
+    assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
+    rendered = MarkdownIt("commonmark").renderInline(escape_markdown(text))
+    assert html.unescape(rendered) == text
