@@ -152,14 +152,18 @@ def test_formats_are_parsed_in_order_without_repeats() -> None:
         parse_formats("json,docx")
 
 
-markdown_prone = st.lists(
-    st.one_of(
-        st.sampled_from(list("ab Я1.#>-+*_`[]()<>!\\&;|~=:")),
-        st.sampled_from(["&amp;", "&#1;", "&#x41;", "~~", "```", "1) ", "    "]),
-    ),
-    min_size=1,
-    max_size=12,
-).map("".join).filter(lambda text: text.strip() == text and text)
+markdown_prone = (
+    st.lists(
+        st.one_of(
+            st.sampled_from(list("ab Я1.#>-+*_`[]()<>!\\&;|~=:")),
+            st.sampled_from(["&amp;", "&#1;", "&#x41;", "~~", "```", "1) ", "    "]),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+    .map("".join)
+    .filter(lambda text: text.strip() == text and text)
+)
 
 
 @given(markdown_prone)
