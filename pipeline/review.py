@@ -287,7 +287,9 @@ def review_html(document: DocumentModel, images: Sequence[Image.Image]) -> str:
         )
         for number in range(1, count + 1)
     )
-    legend = "".join(f'<span style="{_colour(role)}">{role}</span>' for role in ROLE_COLOURS)
+    legend = "".join(
+        f'<span style="{_colour(role)}">{LEGEND.get(role, role)}</span>' for role in ROLE_COLOURS
+    )
     title = html.escape(document.source.path)
     summary = html.escape(
         f"{document.status.value} · {document.language or 'no language'} · "
