@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +152,13 @@ def test_iter_documents_can_stop_early(input_dir: Path) -> None:
     first = next(iterator)
     iterator.close()  # stops the workers
     assert first.source.path
+
+
+def test_clean_to_md_into_head_ends_cleanly() -> None:
+    """`pipeline clean FILE --to md | head` (a reader that leaves early) as a user runs it."""
+    command = f"{sys.executable} -m pipeline clean {GOLDEN / 'seed.txt'} --to md | head -4"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["---", 'language: "ru"', "---", ""]

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.review import BOX_PADDING, PAGE_WIDTH_PX, ROLE_COLOURS
 from tests.browser import CHROMIUM, dump_dom, screenshot
+from tests.pdfgen import GeneratedStatement
 
 runner = CliRunner()
 needs_chromium = pytest.mark.skipif(
@@ -204,3 +205,16 @@ def test_review_of_a_failed_document_says_why(tmp_path: Path) -> None:
     result = runner.invoke(app, ["review", str(empty)])
     assert result.exit_code == 0
     assert "EmptyInputError: empty file" in (tmp_path / "empty.html").read_text(encoding="utf-8")
+
+
+def test_review_of_a_text_pdf_shows_every_page(
+    en_statement_pdf: GeneratedStatement, tmp_path: Path
+) -> None:
+    page = tmp_path / "en.html"
+    result = runner.invoke(app, ["review", str(en_statement_pdf.path), "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    pages = en_statement_pdf.expected.pages
+    assert html.count('src="data:image/png;base64,') == pages
+    assert html.count('<figure class="page"') == pages
+    assert html.count('data-role="body"') >= len(en_statement_pdf.expected.body)
