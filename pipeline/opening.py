@@ -188,8 +188,22 @@ def split_opening(paragraphs: tuple[Paragraph, ...]) -> Opening:
             body[0] = _rest_of(first_body, attached)
             after = [item for item in after if item[0] != end]
         body = _regroup(after, paragraphs) + body
-    preamble, title = split_head(tuple(_regroup(head, paragraphs)), tuple(body))
+    head_paragraphs = _regroup(head, paragraphs)
+    if not address and head_paragraphs and body and _flows_into(head_paragraphs[-1], body[0]):
+        # The first lines of the body's first paragraph, split off by a short first line: a
+        # paragraph's opening words are never a title.
+        body[0] = _joined(head_paragraphs.pop(), body[0])
+    preamble, title = split_head(tuple(head_paragraphs), tuple(body))
     return Opening(preamble, title, address, tuple(body))
+
+
+def _flows_into(paragraph: Paragraph, following: Paragraph) -> bool:
+    """``following`` continues ``paragraph``'s sentence: it opens in lower case after no stop."""
+    return following.text[:1].islower() and not SENTENCE_END.search(paragraph.text.rstrip())
+
+
+def _joined(first: Paragraph, second: Paragraph) -> Paragraph:
+    return Paragraph(f"{first.text.rstrip()} {second.text.lstrip()}", first.lines + second.lines)
 
 
 def _ends_paragraph(lines: list[tuple[int, Line]], stop: int) -> bool:
@@ -262,8 +276,8 @@ def _title_by_position(
         byline = (
             is_byline(paragraph.text)
             and not is_preamble_shaped(paragraph.text)  # one naming a person stays preamble
-            and index == len(head) - 1
-        )
+            and (index == len(head) - 1 or head[index + 1].text[:1].islower())
+        )  # a byline is the title when nothing follows it but its own wrapped words
         if (
             (is_preamble_line(paragraph.text) and not byline)
             or is_vocative_paragraph(paragraph)

@@ -425,3 +425,23 @@ def test_bold_title_by_layout_even_in_the_shape_of_a_byline() -> None:
         )
     )
     assert result.title == "Выступление главы делегации в ходе общей дискуссии"
+
+
+def test_byline_title_wrapped_over_two_paragraphs_is_one_title() -> None:
+    texts = (
+        "Нью-Йорк, 23 октября 2024 года",
+        "Выступление представителя Российской Федерации в",
+        "порядке осуществления права на ответ",
+        "ГОСПОДИН ПРЕДСЕДАТЕЛЬ,",
+        RU_BODY_1,
+    )
+    result = assign_sections(tuple(para(t) for t in texts))
+    assert result.title == " ".join(texts[1:3])
+    assert result.address == "ГОСПОДИН ПРЕДСЕДАТЕЛЬ,"
+
+
+def test_opening_words_split_off_their_paragraph_are_body_not_title() -> None:
+    texts = ("May I first", "congratulate you, Sir, on your election.", EN_BODY_1)
+    result = assign_sections(tuple(para(t) for t in texts))
+    assert result.title is None
+    assert result.body[0].text == "May I first congratulate you, Sir, on your election."
