@@ -249,12 +249,16 @@ def _not_smaller_than_body(paragraph: Paragraph, body_size: float | None) -> boo
 
 
 def _title_by_layout(
-    head: tuple[Paragraph, ...], body_size: float | None
+    head: tuple[Paragraph, ...], body_size: float | None, column: tuple[float, float] | None
 ) -> tuple[int, int] | None:
     """The run of prominent head paragraphs set largest (the last such run on a tie)."""
     runs: list[tuple[int, int]] = []
     for index, paragraph in enumerate(head):
-        if is_prominent(paragraph, body_size) and not is_preamble_shaped(paragraph.text):
+        if (
+            is_prominent(paragraph, body_size)
+            and not is_preamble_shaped(paragraph.text)
+            and not is_right_aligned(paragraph, column)
+        ):
             if runs and runs[-1][1] == index:
                 runs[-1] = (runs[-1][0], index + 1)
             else:
@@ -266,8 +270,26 @@ def _title_by_layout(
     )
 
 
+def text_column(paragraphs: tuple[Paragraph, ...]) -> tuple[float, float] | None:
+    """The body's left and right edges (points), where the lines have boxes."""
+    boxes = [line.box for p in paragraphs for line in p.lines if line.box is not None]
+    if not boxes:
+        return None
+    return min(b.x0 for b in boxes), max(b.x1 for b in boxes)
+
+
+def is_right_aligned(paragraph: Paragraph, column: tuple[float, float] | None) -> bool:
+    """Set in the right half of the text column, like a letter's date, reference or recipient
+    block: never a title."""
+    boxes = [line.box for line in paragraph.lines]
+    if column is None or not boxes or any(box is None for box in boxes):
+        return False
+    middle = (column[0] + column[1]) / 2
+    return all(box is not None and box.x0 > middle for box in boxes)
+
+
 def _title_by_position(
-    head: tuple[Paragraph, ...], body_size: float | None
+    head: tuple[Paragraph, ...], body_size: float | None, column: tuple[float, float] | None
 ) -> tuple[int, int] | None:
     """The paragraphs after the last preamble-shaped or vocative one, if they read as a heading."""
     start = len(head)
@@ -282,6 +304,7 @@ def _title_by_position(
             (is_preamble_line(paragraph.text) and not byline)
             or is_vocative_paragraph(paragraph)
             or not _not_smaller_than_body(paragraph, body_size)
+            or is_right_aligned(paragraph, column)
         ):
             break
         start = index
@@ -305,7 +328,8 @@ def split_head(
 ) -> tuple[tuple[str, ...], str | None]:
     """Preamble lines and the title."""
     body_size = body_font_size(body)
-    run = _title_by_layout(head, body_size) or _title_by_position(head, body_size)
+    column = text_column(body)
+    run = _title_by_layout(head, body_size, column) or _title_by_position(head, body_size, column)
     if run is None:
         return tuple(p.text for p in head), None
     start, stop = run
