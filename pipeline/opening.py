@@ -331,7 +331,29 @@ def split_head(
     column = text_column(body)
     run = _title_by_layout(head, body_size, column) or _title_by_position(head, body_size, column)
     if run is None:
-        return tuple(p.text for p in head), None
+        return preamble_lines(head), None
     start, stop = run
-    preamble = tuple(p.text for p in head[:start] + head[stop:])
+    preamble = preamble_lines(head[:start] + head[stop:])
     return preamble, " ".join(p.text for p in head[start:stop])
+
+
+def preamble_lines(paragraphs: tuple[Paragraph, ...]) -> tuple[str, ...]:
+    """The preamble as the lines it was set in (issuer, code, date and labels each on its own,
+    even where reflow joined them); a line broken after a hyphen is joined back."""
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        texts = [line.text.strip() for line in paragraph.lines] or [paragraph.text]
+        if len(texts) == 1:
+            lines.append(paragraph.text.strip())
+            continue
+        for text in texts:
+            if (
+                lines
+                and lines[-1].endswith("-")
+                and lines[-1][-2:-1].isalpha()
+                and text[:1].islower()
+            ):
+                lines[-1] = lines[-1][:-1] + text
+            else:
+                lines.append(text)
+    return tuple(line for line in lines if line)

@@ -471,3 +471,10 @@ def test_a_name_and_a_function_without_a_closing_are_a_signature() -> None:
     texts = ("Mr. Chair,", EN_BODY_1, "Jane Morrow", "Permanent Representative")
     result = assign_sections(tuple(para(t) for t in texts))
     assert result.signature == "Jane Morrow\nPermanent Representative"
+
+
+def test_preamble_keeps_the_lines_reflow_joined() -> None:
+    lines = ("Permanent Mission of Examplestan to the United Nations", "New York, 21 May 2025")
+    joined = Paragraph(" ".join(lines), tuple(make_line(t) for t in lines))
+    result = assign_sections((joined, para("Madam President,"), para(EN_BODY_1)))
+    assert result.preamble == lines
