@@ -12,7 +12,7 @@ import pytest
 from pipeline import dehyphenate, measure
 from pipeline.config import Config
 from pipeline.dehyphenate import HyphenEvidence, join_lines, keeps_hyphen
-from pipeline.models import Line, Origin, RepairRecord
+from pipeline.models import Line, Origin, RepairChange, RepairRecord
 from pipeline.reflow import build_paragraphs
 from tests.helpers import (
     BODY_TOP,
@@ -335,6 +335,10 @@ def test_records_are_sorted_and_absent_when_nothing_changed() -> None:
         plain("the govern-", "ment and the well-", "lit streets."), CONFIG
     )
     assert repairs == (RepairRecord("dehyphenated", 1), RepairRecord("hyphen_kept", 1))
+    assert [record.changes for record in repairs] == [
+        (RepairChange("govern-\nment", "government", page=1),),
+        (RepairChange("well-\nlit", "well-lit", page=1),),
+    ]
 
 
 def test_no_lines_no_paragraphs() -> None:
