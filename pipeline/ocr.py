@@ -374,6 +374,11 @@ def _mean_confidence(words: Sequence[_Word]) -> float | None:
     return statistics.fmean(scores) if scores else None
 
 
+def _min_confidence(words: Sequence[_Word]) -> float | None:
+    scores = [word.confidence for word in words if word.confidence != NO_CONFIDENCE]
+    return min(scores) if scores else None
+
+
 def _is_doubtful(reading: _Reading) -> bool:
     """A reading that may be of a page upside down or sideways."""
     confidence = reading.confidence
@@ -443,7 +448,7 @@ def _line(
         size=_font_size(words, scale),
         bold=False,
         confidence=_mean_confidence(words),
-        word_confidences=tuple(w.confidence for w in words if w.confidence != NO_CONFIDENCE),
+        min_confidence=_min_confidence(words),
     )
 
 

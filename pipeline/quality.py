@@ -4,8 +4,8 @@ Tesseract gives each word a confidence; the lexicon says which words are real. F
 - scanner noise (a line with no known word, mostly symbols, read far below its page's
   confidence: specks and stamp edges read as "ae |" or "==") leaves the page for the
   document's ``noise`` list, with its page, before any stage can glue it into a paragraph;
-- each body paragraph carries the mean and minimum confidence of its words and its share of
-  known words;
+- each body paragraph carries its share of known words (the mean and minimum confidence of
+  its words are its provenance's, ``provenance.confidence_of``);
 - a page or paragraph read below ``Config.min_ocr_confidence`` adds a warning naming its page,
   and a document whose OCR pages all read that badly is ``partial``.
 Text-layer and plain-text lines carry no confidence and pass untouched.
@@ -13,13 +13,13 @@ Text-layer and plain-text lines carry no confidence and pass untouched.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from dataclasses import replace
 
 from pipeline.config import Config
 from pipeline.lexicon import WORD, known_share, language_of_word, zipf
 from pipeline.models import BodyParagraph, Line, NoiseLine, Page
+from pipeline.provenance import confidence_of
 
 NOISE_CONFIDENCE_GAP = 15.0
 """A noise line is read at least this many points below its page's mean word confidence.
@@ -67,19 +67,9 @@ def split_noise(
     return tuple(kept_pages), tuple(noise)
 
 
-def word_confidences(lines: Sequence[Line]) -> list[float]:
-    return [score for line in lines for score in line.word_confidences]
-
-
 def with_quality(paragraph: BodyParagraph, language: str | None) -> BodyParagraph:
-    """The paragraph with its OCR confidence (mean, minimum) and share of known words."""
-    scores = word_confidences(paragraph.lines)
-    return replace(
-        paragraph,
-        confidence=round(statistics.fmean(scores), 1) if scores else None,
-        min_confidence=round(min(scores), 1) if scores else None,
-        known_share=round(known_share(paragraph.text, language=language), 2),
-    )
+    """The paragraph with its share of known words (its OCR confidence is its provenance's)."""
+    return replace(paragraph, known_share=round(known_share(paragraph.text, language=language), 2))
 
 
 def quality_warnings(
@@ -94,12 +84,12 @@ def quality_warnings(
         if page.confidence is not None and page.confidence < threshold
     ]
     for index, paragraph in enumerate(body, start=1):
-        if paragraph.confidence is not None and paragraph.confidence < threshold:
+        mean, least = confidence_of(paragraph.lines)
+        if mean is not None and mean < threshold:
             where = ", ".join(str(number) for number in paragraph.pages)
             warnings.append(
-                f"page {where}: body paragraph {index} read with OCR confidence "
-                f"{paragraph.confidence:.0f} (lowest word {paragraph.min_confidence:.0f}), "
-                f"below {threshold:.0f}"
+                f"page {where}: body paragraph {index} read with OCR confidence {mean:.0f} "
+                f"(lowest word {least or 0.0:.0f}), below {threshold:.0f}"
             )
     return tuple(warnings)
 

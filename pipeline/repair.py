@@ -33,7 +33,7 @@ from pipeline.encoding import (
 )
 from pipeline.linefix import LineFix, run_on_text
 from pipeline.lookalikes import fix_lookalikes, prepare_fix_lookalikes
-from pipeline.models import Line, Origin, Page, RepairRecord
+from pipeline.models import Line, Origin, Page, RepairChange, RepairRecord
 from pipeline.ocr_repair import fix_ocr_confusions, prepare_fix_ocr_confusions
 
 __all__ = [
@@ -191,7 +191,8 @@ def repair_pages(
     origins = [line.origin for page in pages for line in page.lines]
     # ``repair.origins`` also bounds what a repair reads: an OCR page must not vote on the code
     # page that damaged a text layer in the same PDF.
-    changed: dict[str, set[int]] = {}
+    line_pages = [line.page for page in pages for line in page.lines]
+    changed: dict[str, dict[int, tuple[str, str]]] = {}  # kind -> line -> (first before, after)
     for _round in range(MAX_REPAIR_ROUNDS):
         before_round = texts
         for repair in REPAIRS:
@@ -206,16 +207,32 @@ def repair_pages(
             ]
             for index, (old, new) in enumerate(zip(texts, repaired, strict=True)):
                 if old != new:
-                    changed.setdefault(repair.kind, set()).add(index)
+                    by_line = changed.setdefault(repair.kind, {})
+                    by_line[index] = (by_line.get(index, (old, new))[0], new)
             texts = repaired
         if texts == before_round:
             break
+    rebuilt = _rebuild(pages, texts)
+    final = _final_lines(texts, rebuilt)
     records = tuple(
-        RepairRecord(kind=repair.kind, count=len(changed[repair.kind]))
+        RepairRecord(
+            kind=repair.kind,
+            count=len(changed[repair.kind]),
+            changes=tuple(
+                RepairChange(before, after, page=line_pages[index], line=final[index])
+                for index, (before, after) in sorted(changed[repair.kind].items())
+            ),
+        )
         for repair in REPAIRS
         if repair.kind in changed
     )
-    return _rebuild(pages, texts), records
+    return rebuilt, records
+
+
+def _final_lines(texts: Sequence[str], pages: tuple[Page, ...]) -> list[Line | None]:
+    """For each line text, the rebuilt line holding it (None for a line left empty)."""
+    remaining = iter(line for page in pages for line in page.lines)
+    return [next(remaining) if text.strip() else None for text in texts]
 
 
 def _rebuild(pages: tuple[Page, ...], texts: Sequence[str]) -> tuple[Page, ...]:

@@ -12,7 +12,7 @@ from reportlab.pdfgen.canvas import Canvas
 from pipeline.config import Config
 from pipeline.layout import Gutter, find_gutters, order_page, reading_order
 from pipeline.models import Box, Document, Line, Origin, Page
-from pipeline.process import process_path
+from pipeline.process import extract, process_path
 from tests.pdfgen import ENGLISH_PARAGRAPHS, RUSSIAN_PARAGRAPHS, register_fonts, wrap_plain
 
 FONT, SIZE, PITCH = "DejaVuSerif", 10.0, 13.0
@@ -143,12 +143,16 @@ def test_text_layer_columns_read_column_by_column(tmp_path: Path, columns: int) 
 
 
 def test_full_width_title_over_two_columns(tmp_path: Path) -> None:
+    """The title stays first, then the left column, then the right one (the reading order the
+    shared stages get); the sections stage finds the title."""
     paragraphs = RUSSIAN_PARAGRAPHS[:3]
     pdf = column_page(tmp_path / "titled.pdf", paragraphs, 2, title=TITLE)
-    document = process_path(pdf, Config(ocr="never"))
-    text = document_text(document)
-    assert text.startswith(TITLE)
-    assert cer(text, drawn_text(paragraphs, TITLE)) <= MAX_CER
+    data = pdf.read_bytes()
+    (page,) = extract(data, "application/pdf", Config(ocr="never")).pages
+    assert page.lines[0].text == TITLE
+    reading = " ".join(line.text for line in page.lines)
+    assert cer(reading, drawn_text(paragraphs, TITLE)) <= MAX_CER
+    assert process_path(pdf, Config(ocr="never")).sections.title == TITLE
 
 
 @pytest.mark.slow

@@ -107,7 +107,6 @@ def test_russian_scan_keeps_latin_names(tmp_path: Path) -> None:
 
 
 def ocr_line(text: str, top: float, confidence: float) -> Line:
-    words = tuple(confidence for _ in text.split())
     return Line(
         text,
         page=1,
@@ -115,7 +114,7 @@ def ocr_line(text: str, top: float, confidence: float) -> Line:
         box=Box(72, top, 520, top + 12),
         size=12,
         confidence=confidence,
-        word_confidences=words,
+        min_confidence=confidence,
     )
 
 
@@ -150,13 +149,13 @@ def test_noisy_page_comes_out_with_a_warning_and_its_noise_set_aside() -> None:
     assert [(n.text, n.page) for n in document.noise] == [("ae | == ~", 1)]
     assert all("==" not in p.text for p in document.sections.body)
     assert any(w.startswith("page 1: OCR confidence 55") for w in document.warnings)
-    paragraph = document.sections.body[-1]
-    assert paragraph.confidence == 62
-    assert paragraph.min_confidence == 62
-    assert paragraph.known_share is not None
-    assert paragraph.known_share > 0.9
+    published = document.to_dict("test")
+    paragraph = published["body"][-1]
+    assert paragraph["provenance"]["confidence_mean"] == 62
+    assert paragraph["provenance"]["confidence_min"] == 62
+    assert paragraph["known_share"] > 0.9
     assert document.status == Status.PARTIAL  # its only page reads badly
-    assert document.to_dict("test")["noise"] == [{"text": "ae | == ~", "page": 1}]
+    assert published["noise"] == [{"text": "ae | == ~", "page": 1}]
 
 
 def test_clean_ocr_page_is_ok_without_quality_warnings() -> None:
