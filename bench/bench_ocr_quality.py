@@ -85,10 +85,10 @@ def measures(text: str) -> tuple[float, int, int]:
     return share, mixed, len("".join(text.split()))
 
 
-def real_table(max_pages: int | None) -> list[str]:
+def real_table(folder_of_scans: Path, max_pages: int | None) -> list[str]:
     rows = ["| page | reader | known | mixed | chars |", "|---|---|---:|---:|---:|"]
     with tempfile.TemporaryDirectory() as folder:
-        for path in sorted(REAL_SCANS.iterdir()):
+        for path in sorted(folder_of_scans.iterdir()):
             ours = pipeline_pages(path, max_pages)
             for number, image in enumerate(page_images(path, Path(folder), max_pages), start=1):
                 readings = {"pipeline": ours[number - 1] if number <= len(ours) else ""}
@@ -120,12 +120,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-pages", type=int, default=None, help="pages per document")
     parser.add_argument("--columns", type=int, default=2, help="columns of the generated scan")
     parser.add_argument("--skip-real", action="store_true", help="generated scans only")
+    parser.add_argument("--real", type=Path, default=REAL_SCANS, help="folder of real scans")
     args = parser.parse_args(argv)
     Image.MAX_IMAGE_PIXELS = None
     print("\n".join(columns_table(args.columns)))
     if not args.skip_real:
         print()
-        print("\n".join(real_table(args.max_pages)))
+        print("\n".join(real_table(args.real, args.max_pages)))
     return 0
 
 
