@@ -75,7 +75,6 @@ from pipeline.output import (
     write_atomic,
     write_index,
 )
-from pipeline.process import process_path
 
 WORKER_ENV = {"OMP_THREAD_LIMIT": "1"}
 """Tesseract's OpenMP threads fight each other when several Tesseracts run at once."""
@@ -84,12 +83,6 @@ OUTPUT_STAGE = "output"
 
 # --- limits ----------------------------------------------------------------------------------
 
-DEFAULT_TIMEOUT_SECONDS = 600.0
-"""Wall-clock limit per document: a 100-page scan OCR'd on one core takes about five minutes;
-a text-layer statement takes well under a second."""
-DEFAULT_MAX_PAGES = 1000
-"""Statements run to tens of pages; a thousand-page PDF is a compilation or a hostile file, and
-is refused before any page is read."""
 WORKER_MEMORY_SHARE = 0.75
 """Share of the machine's memory the workers may take together; the rest is for the parent,
 the Tesseract processes and the page cache."""
@@ -450,6 +443,14 @@ def _sha256_of(path: Path) -> str | None:
 
 
 # --- one document ---------------------------------------------------------------------------
+
+
+def process_path(path: Path, config: Config, *, display_path: str | None = None) -> Document:
+    """``pipeline.process.process_path``; the stages load on the first document, not on import
+    (``pipeline --help`` imports this module)."""
+    from pipeline.process import process_path as process_one
+
+    return process_one(path, config, display_path=display_path)
 
 
 def process_task(task: Task, config: Config) -> Document:

@@ -12,35 +12,13 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
-from pipeline import __version__
-from pipeline.batch import (
-    DEFAULT_MAX_PAGES,
-    DEFAULT_TIMEOUT_SECONDS,
-    ItemResult,
-    Limits,
-    RunSummary,
-    config_fingerprint,
-    default_max_memory_mb,
-    default_workers,
-    plan_run,
-    run_batch,
-)
-from pipeline.config import Config, OcrMode
+from pipeline.config import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_SECONDS, Config, OcrMode
 from pipeline.errors import (
     ExitCode,
     MissingDependencyError,
@@ -48,11 +26,16 @@ from pipeline.errors import (
     PipelineError,
     UsageError,
 )
-from pipeline.inputs import display_path
-from pipeline.models import Document, Status
-from pipeline.output import to_json, to_jsonl
-from pipeline.process import process_bytes, process_path
-from pipeline.schema import json_schema
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from pipeline.batch import ItemResult, RunSummary
+    from pipeline.models import Document
+
+# Start-up: `pipeline --version` and `--help` import only the above. The batch machinery, the
+# stages and their libraries (PDF, image, OCR, word lists) load inside the commands that use
+# them, so a shell loop over files does not pay for them twice.
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -67,8 +50,16 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-# Rich draws on stdout by default; everything but data goes to stderr here.
-stderr_console = Console(stderr=True, soft_wrap=True, highlight=False)
+
+@cache
+def stderr_console() -> Console:
+    """Rich draws on stdout by default; everything but data goes to stderr here. Made on
+    first use: `pipeline --version` draws nothing and does not import rich."""
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
 DEFAULTS = Config()
 
 # --- shared options ---------------------------------------------------------------------------
@@ -191,7 +182,7 @@ def exit_codes() -> Iterator[None]:
 
 def say(text: str) -> None:
     """A line for the person at the terminal (stderr, no markup read from file names)."""
-    stderr_console.print(text, markup=False)
+    stderr_console().print(text, markup=False)
 
 
 def emit(text: str) -> None:
@@ -212,6 +203,8 @@ def emit(text: str) -> None:
 
 def _print_version(value: bool) -> None:
     if value:
+        from pipeline import __version__
+
         emit(f"pipeline {__version__}\n")
         raise typer.Exit()
 
@@ -258,6 +251,8 @@ def run(
     Inputs unchanged since their result was written are skipped (see --force); a run that
     was killed finishes the rest when started again.
     """
+    from pipeline.batch import Limits, default_max_memory_mb, default_workers, plan_run, run_batch
+
     workers = workers or default_workers()
     # Cores left over by the document workers go to the pages of one scanned document; a Dask
     # worker's cores are the cluster's to share out, not this machine's.
@@ -276,7 +271,7 @@ def run(
         if scheduler is not None and executor is not Executor.DASK:
             raise UsageError("--scheduler needs --executor dask")
         tasks = plan_run(input_dir, out)
-        show_progress = stderr_console.is_terminal and not quiet
+        show_progress = stderr_console().is_terminal and not quiet
         with _progress(len(tasks), enabled=show_progress) as advance:
             reporter = _result_reporter(advance, jsonl=jsonl, quiet=quiet)
             if executor is Executor.DASK:
@@ -322,6 +317,11 @@ def clean(
     max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
 ) -> None:
     """Clean one file and print its JSON on stdout (exit 1 when the document failed)."""
+    from pipeline import __version__
+    from pipeline.batch import config_fingerprint, default_workers
+    from pipeline.models import Status
+    from pipeline.output import to_json, to_jsonl
+
     config = Config(
         password=password,
         ocr=ocr,
@@ -341,6 +341,8 @@ def clean(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of one output document."""
+    from pipeline.schema import json_schema  # pydantic: loaded for this command only
+
     emit(json.dumps(json_schema(), ensure_ascii=False, indent=SCHEMA_INDENT) + "\n")
 
 
@@ -353,6 +355,10 @@ def main() -> None:
 
 
 def _clean_one(file: Path, config: Config) -> Document:
+    # The stages (PDF, image, OCR and word-list libraries) load here, not for --help.
+    from pipeline.inputs import display_path
+    from pipeline.process import process_bytes, process_path
+
     if str(file) == STDIN:
         return process_bytes(sys.stdin.buffer.read(), STDIN_NAME, config)
     if not file.exists():
@@ -365,6 +371,16 @@ def _clean_one(file: Path, config: Config) -> Document:
 @contextmanager
 def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[], None]]:
     """A progress bar on stderr; yields the function that advances it by one document."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     columns = (
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
@@ -373,7 +389,7 @@ def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[], None]]:
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=stderr_console, disable=not enabled) as progress:
+    with Progress(*columns, console=stderr_console(), disable=not enabled) as progress:
         task_id = progress.add_task("cleaning", total=total)
         yield lambda: progress.advance(task_id)
 
@@ -381,6 +397,9 @@ def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[], None]]:
 def _result_reporter(
     advance: Callable[[], None], *, jsonl: bool, quiet: bool
 ) -> Callable[[ItemResult], None]:
+    from pipeline.models import Status
+    from pipeline.output import to_jsonl
+
     def report(result: ItemResult) -> None:
         if jsonl:
             emit(to_jsonl(result.document))

@@ -27,9 +27,10 @@ from pdfminer.psparser import PSException
 from pdfplumber.page import Page as PdfPage
 from pdfplumber.utils.clustering import cluster_objects
 from pdfplumber.utils.exceptions import PdfminerException
-from pdfplumber.utils.text import dedupe_chars, extract_words
+from pdfplumber.utils.text import extract_words
 from PIL import Image
 
+from pipeline.chars import page_chars
 from pipeline.config import Config
 from pipeline.errors import (
     DamagedDocumentError,
@@ -296,7 +297,7 @@ def _read_page(
 def _page_lines(pdf_page: PdfPage, number: int) -> list[Line]:
     """The page's visual lines, top to bottom and left to right within a row."""
     words = extract_words(
-        _unique_chars(pdf_page.chars),
+        page_chars(pdf_page),
         x_tolerance=WORD_X_TOLERANCE,
         y_tolerance=ROW_Y_TOLERANCE,
         return_chars=True,
@@ -306,20 +307,6 @@ def _page_lines(pdf_page: PdfPage, number: int) -> list[Line]:
         for segment in _split_row(sorted(row, key=itemgetter("x0"))):
             lines.append(_make_line(segment, number))
     return lines
-
-
-def _unique_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The page's characters without fake-bold duplicates (a glyph printed twice, offset a bit).
-
-    pdfplumber's ``dedupe_chars`` restores the input order with ``list.index``, quadratic in
-    the number of characters (seconds on a dense page), so it gets one row at a time: duplicates
-    lie within its 1-point tolerance of each other, hence always inside one row. The survivors
-    go back into content-stream order, which pdfplumber's word extraction relies on.
-    """
-    stream_order = {id(char): index for index, char in enumerate(chars)}
-    rows = cluster_objects(chars, itemgetter("doctop"), ROW_Y_TOLERANCE)
-    unique = [char for row in rows for char in dedupe_chars(row)]
-    return sorted(unique, key=lambda char: stream_order[id(char)])
 
 
 def _split_row(words: Sequence[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
