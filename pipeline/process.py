@@ -19,9 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
-
-from PIL import Image
+from typing import TYPE_CHECKING, TypeVar
 
 from pipeline.config import Config, OcrMode
 from pipeline.errors import (
@@ -34,7 +32,6 @@ from pipeline.errors import (
 )
 from pipeline.extract import PageReader, extract_pdf
 from pipeline.furniture import find_furniture
-from pipeline.images import image_dpi, load_page_images
 from pipeline.inputs import sniff_media_type
 from pipeline.lexicon import detect_language, known_share
 from pipeline.models import (
@@ -47,12 +44,19 @@ from pipeline.models import (
     SourceInfo,
     Status,
 )
-from pipeline.ocr import OcrEngine, TesseractEngine, check_available, latin_only_languages
 from pipeline.parallel import bounded_map
 from pipeline.reflow import build_paragraphs
 from pipeline.repair import repair_pages
 from pipeline.sections import assign_sections
 from pipeline.text import extract_text_file
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from pipeline.ocr import OcrEngine
+
+# The OCR and image stages (pytesseract, numpy) are imported by the functions that use them:
+# a run over text layers and text files never loads them.
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +92,8 @@ DEFAULT_IMAGE_DPI = 300.0
 @lru_cache(maxsize=8)
 def ocr_engine(lang: str) -> OcrEngine:
     """One engine per language set; checked once, so a missing pack is reported at first use."""
+    from pipeline.ocr import TesseractEngine, check_available
+
     check_available(lang)
     return TesseractEngine(lang=lang)
 
@@ -106,6 +112,8 @@ def page_reader(config: Config) -> PageReader | None:
 def read_image(image: Image.Image, number: int, dpi: float, config: Config) -> Page:
     """OCR one page image (the engine turns it upright, deskews it and reads it in grayscale);
     a Latin page read with Cyrillic words in it is read again with its Latin languages only."""
+    from pipeline.ocr import latin_only_languages
+
     page = ocr_engine(config.ocr_lang).read(image, page_number=number, dpi=dpi)
     narrower = latin_only_languages(page, config.ocr_lang)
     if narrower is None:
@@ -129,6 +137,8 @@ def page_known_share(page: Page) -> float:
 
 def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:
     """Page images (PNG, JPEG, every frame of a TIFF) read by OCR, in parallel over pages."""
+    from pipeline.images import image_dpi, load_page_images
+
     if config.ocr == OcrMode.NEVER:
         raise NeedsOcrError(f"{media_type} page image: needs OCR, but --ocr is never")
 
