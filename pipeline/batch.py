@@ -8,8 +8,10 @@ A document's failure is a result, never an exception: one bad file does not stop
 Isolation: every document runs in a worker process of its own process group, with a
 wall-clock limit (the parent kills the whole group, Tesseract included, when it is over) and
 an address-space limit (``RLIMIT_AS``, set inside the worker). A worker that breaks a limit or
-dies (a crash in a C library, a signal) fails only its document and is replaced. Only
-``workers=1`` without any limit runs in this process (for debugging and the Python API).
+dies (a crash in a C library, a signal) fails only its document and is replaced.
+``workers=1`` without any limit runs in this process (for debugging and the Python API), and
+so does a run of a few small documents (``runs_in_process``), which would be over before a
+pool had started; the limits then hold in this process.
 
 Resuming: an input whose earlier result records the same content hash, pipeline version and
 settings fingerprint is not processed again (``force`` redoes it); its result is reused.
@@ -19,12 +21,14 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import importlib
 import json
 import multiprocessing
 import os
 import resource
 import signal
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import (
@@ -36,7 +40,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from contextlib import closing
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, fields
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
@@ -286,7 +290,7 @@ def run_batch(
     """Process every task, write each result and the index; return the counts by status.
 
     ``workers`` isolated worker processes run the documents (never more than there are
-    documents); ``workers`` 1 with no limits runs them in this process instead. Inputs whose
+    documents), or this process does (``runs_in_process``). Inputs whose
     earlier result is still valid are skipped unless ``force``. ``process`` replaces
     ``process_task`` (it must be a picklable module-level function); ``executor`` replaces
     the local workers altogether (limits are then the executor's business).
@@ -302,8 +306,8 @@ def run_batch(
     results: Generator[tuple[int, Document], None, None]
     if executor is not None:
         results = executor(todo, config)
-    elif workers == 1 and not limits.enforced:
-        results = _run_here(todo, config, work)
+    elif runs_in_process(tasks, workers, limits):
+        results = _run_here(todo, config, work, limits)
     else:
         results = _run_isolated(todo, config, min(workers, len(tasks)), limits, work)
     # closing(): on Ctrl-C or an error the workers are stopped now, not when garbage-collected.
@@ -506,11 +510,99 @@ def _read_or_empty(path: Path) -> bytes:
 
 
 def _run_here(
-    todo: Iterable[tuple[int, Task]], config: Config, process: TaskProcessor
+    todo: Iterable[tuple[int, Task]],
+    config: Config,
+    process: TaskProcessor,
+    limits: Limits = NO_LIMITS,
 ) -> Generator[tuple[int, Document], None, None]:
-    """The same per-document code, in this process (``workers`` 1 without limits)."""
+    """The same per-document code, in this process, each document under ``limits``."""
+    importlib.import_module("pipeline.process")  # as a worker does before its first document
     for position, task in todo:
-        yield position, process(task, config)
+        try:
+            with _limits_here(limits):
+                document = process(task, config)
+        except _DeadlineReachedError:
+            timeout = TimeLimitError(
+                f"stopped after {limits.timeout:g} s, the limit per document (--timeout)"
+            )
+            document = failed_document(task, timeout, timeout.stage)
+        except MemoryError:  # raised outside the stages' own guards, as in a worker
+            limit = MemoryLimitError("ran out of memory reading this document")
+            document = failed_document(task, limit, limit.stage)
+        yield position, document
+
+
+# --- where the documents run -----------------------------------------------------------------
+
+IN_PROCESS_MAX_DOCUMENTS = 2
+"""A run of at most this many documents may run in this process: with more, worker processes
+on other cores finish sooner than one process can."""
+IN_PROCESS_MAX_BYTES = 1 * MIB
+"""...when they weigh this much at most together: a text statement of tens of pages, or a
+scanned page or two. A pool would cost a worker's start-up and a second loading of the word
+lists, more than such a run takes in this process."""
+
+
+def runs_in_process(tasks: Sequence[Task], workers: int, limits: Limits) -> bool:
+    """Whether this process reads the documents itself instead of starting worker processes.
+
+    Always for one worker without limits; otherwise for a few small documents, when their
+    limits can hold here (see ``_limits_here``).
+    """
+    if workers == 1 and not limits.enforced:
+        return True
+    if len(tasks) > IN_PROCESS_MAX_DOCUMENTS:
+        return False
+    if sum(_size_of(task.path) for task in tasks) > IN_PROCESS_MAX_BYTES:
+        return False
+    return _limits_can_hold_here(limits)
+
+
+def _size_of(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the document will fail on reading, whoever reads it
+
+
+class _DeadlineReachedError(BaseException):
+    """Raised inside a document run in this process when its time is up. Not an Exception,
+    so that no ``except Exception`` on the way (pdfminer, a stage guard) takes it for a
+    problem of one page and goes on."""
+
+
+def _deadline_reached(signum: int, frame: object) -> None:
+    raise _DeadlineReachedError
+
+
+def _limits_can_hold_here(limits: Limits) -> bool:
+    """A timeout needs the main thread (signals reach only it); a memory limit needs room
+    above what this process already maps."""
+    if limits.timeout is not None and threading.current_thread() is not threading.main_thread():
+        return False
+    if limits.max_memory_mb is None:
+        return True
+    mapped = _address_space("VmSize")
+    return mapped is not None and mapped + NEAR_LIMIT_MARGIN_MB * MIB < limits.max_memory_mb * MIB
+
+
+@contextmanager
+def _limits_here(limits: Limits) -> Iterator[None]:
+    """This process under the limits of one document: its address space capped (the soft
+    limit, restored after), a timer that interrupts the document when its time is up."""
+    with ExitStack() as undo:
+        if limits.max_memory_mb is not None:
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            cap = limits.max_memory_mb * MIB
+            within = cap if hard == resource.RLIM_INFINITY else min(cap, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (within, hard))
+            undo.callback(resource.setrlimit, resource.RLIMIT_AS, (soft, hard))
+        if limits.timeout is not None:
+            previous = signal.signal(signal.SIGALRM, _deadline_reached)
+            undo.callback(signal.signal, signal.SIGALRM, previous)
+            signal.setitimer(signal.ITIMER_REAL, limits.timeout)
+            undo.callback(signal.setitimer, signal.ITIMER_REAL, 0)
+        yield
 
 
 # --- isolated workers -----------------------------------------------------------------------
@@ -733,18 +825,19 @@ def _near_memory_limit(limits: Limits) -> bool:
     """True when this process's address space has come close to its limit."""
     if limits.max_memory_mb is None:
         return False
-    peak = _peak_address_space()
+    peak = _address_space("VmPeak")
     limit = limits.max_memory_mb * MIB
     margin = min(NEAR_LIMIT_MARGIN_MB * MIB, limit * NEAR_LIMIT_MAX_SHARE)
     return peak is not None and peak >= limit - margin
 
 
-def _peak_address_space() -> int | None:
-    """Bytes: the largest address space this process has had (``VmPeak``, Linux only)."""
+def _address_space(field: str) -> int | None:
+    """Bytes: this process's address space, now (``VmSize``) or at its largest (``VmPeak``);
+    Linux only."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmPeak:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) * KIB
     except (OSError, ValueError, IndexError):
         return None
