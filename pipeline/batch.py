@@ -565,6 +565,12 @@ def _size_of(path: Path) -> int:
         return 0  # the document will fail on reading, whoever reads it
 
 
+DEADLINE_REPEAT_SECONDS = 0.5
+"""Once a document's time is up, the timer fires again this often until the document is left:
+clean-up code on the way out can run into the same endless loop (pdfplumber's ``close`` walks
+the page tree that never ended)."""
+
+
 class _DeadlineReachedError(BaseException):
     """Raised inside a document run in this process when its time is up. Not an Exception,
     so that no ``except Exception`` on the way (pdfminer, a stage guard) takes it for a
@@ -600,7 +606,7 @@ def _limits_here(limits: Limits) -> Iterator[None]:
         if limits.timeout is not None:
             previous = signal.signal(signal.SIGALRM, _deadline_reached)
             undo.callback(signal.signal, signal.SIGALRM, previous)
-            signal.setitimer(signal.ITIMER_REAL, limits.timeout)
+            signal.setitimer(signal.ITIMER_REAL, limits.timeout, DEADLINE_REPEAT_SECONDS)
             undo.callback(signal.setitimer, signal.ITIMER_REAL, 0)
         yield
 
