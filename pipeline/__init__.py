@@ -5,6 +5,9 @@ The Python API gives the same results as the command line::
     from pipeline import Config, process_path
     document = process_path(Path("statement.pdf"), Config())
     document.to_dict(__version__)  # the published JSON object (see ``pipeline schema``)
+    document.to_markdown(), document.to_text()  # the same document as Markdown, plain text
+    for document in iter_documents(paths, Config()):  # many files, isolated, as they finish
+        ...
 
 The names are loaded on first use (PEP 562): ``import pipeline`` alone, as ``pipeline
 --version`` does, reads no PDF, image, OCR or word-list library.
@@ -16,6 +19,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pipeline.batch import iter_documents
     from pipeline.config import Config
     from pipeline.models import Document
     from pipeline.process import process_bytes, process_path, process_text
@@ -28,6 +32,7 @@ UNKNOWN_VERSION = "0.0.0+unknown"
 _LAZY_NAMES = {
     "Config": "pipeline.config",
     "Document": "pipeline.models",
+    "iter_documents": "pipeline.batch",
     "process_bytes": "pipeline.process",
     "process_path": "pipeline.process",
     "process_text": "pipeline.process",
@@ -38,6 +43,7 @@ __all__ = [
     "Config",
     "Document",
     "__version__",
+    "iter_documents",
     "process_bytes",
     "process_path",
     "process_text",

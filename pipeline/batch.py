@@ -48,7 +48,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.config import Config
+from pipeline.config import DEFAULT_TIMEOUT_SECONDS, Config
 from pipeline.errors import (
     DocumentError,
     ExitCode,
@@ -68,7 +68,7 @@ from pipeline.inputs import (
     links_leaving_tree,
     output_relpath,
 )
-from pipeline.models import Document, ErrorInfo, SourceInfo, Status
+from pipeline.models import SCHEMA_VERSION, Document, ErrorInfo, SourceInfo, Status
 from pipeline.output import (
     IndexEntry,
     fails_every_write,
@@ -79,6 +79,7 @@ from pipeline.output import (
     write_atomic,
     write_index,
 )
+from pipeline.render import render
 
 WORKER_ENV = {"OMP_THREAD_LIMIT": "1"}
 """Tesseract's OpenMP threads fight each other when several Tesseracts run at once."""
@@ -286,6 +287,7 @@ def run_batch(
     on_result: ResultCallback | None = None,
     process: TaskProcessor | None = None,
     executor: Executor | None = None,
+    formats: Sequence[str] = (),
 ) -> RunSummary:
     """Process every task, write each result and the index; return the counts by status.
 
@@ -293,15 +295,17 @@ def run_batch(
     documents), or this process does (``runs_in_process``). Inputs whose
     earlier result is still valid are skipped unless ``force``. ``process`` replaces
     ``process_task`` (it must be a picklable module-level function); ``executor`` replaces
-    the local workers altogether (limits are then the executor's business).
+    the local workers altogether (limits are then the executor's business). ``formats`` names
+    renderings written beside each JSON result (``md``, ``txt``: ``render.FORMATS``).
     Run-level errors (a missing dependency, a full disk) propagate and stop the run.
     """
     prepare_output_dir(out_dir)
     fingerprint = config_fingerprint(config)
-    recorder = _Recorder(tasks, out_dir, fingerprint, on_result)
+    extra = tuple(fmt for fmt in formats if fmt != "json")
+    recorder = _Recorder(tasks, out_dir, fingerprint, on_result, extra)
     todo: Iterable[tuple[int, Task]] = enumerate(tasks)
     if not force:
-        todo = _skip_unchanged(todo, out_dir, fingerprint, recorder)
+        todo = _skip_unchanged(todo, out_dir, fingerprint, recorder, extra)
     work = process or process_task
     results: Generator[tuple[int, Document], None, None]
     if executor is not None:
@@ -318,6 +322,39 @@ def run_batch(
     return recorder.summary(index_path)
 
 
+def iter_documents(
+    paths: Iterable[Path],
+    config: Config | None = None,
+    *,
+    workers: int | None = None,
+    limits: Limits | None = None,
+) -> Iterator[Document]:
+    """Process many files with a run's isolation (each document in a worker process under the
+    run's default time and memory limits), yielding each ``Document`` as it finishes, in
+    finishing order; ``Document.source.path`` says which input it is. Nothing is written.
+
+    Stopping early (``break``, closing the iterator) stops the workers.
+    """
+    tasks = [
+        Task(Path(path), display_path(Path(path)), Path(f"{n}.json"))
+        for n, path in enumerate(paths)
+    ]
+    if not tasks:
+        return
+    config = config or Config()
+    workers = min(workers or default_workers(), len(tasks))
+    if limits is None:
+        limits = Limits(DEFAULT_TIMEOUT_SECONDS, default_max_memory_mb(workers))
+    results = (
+        _run_here(enumerate(tasks), config, process_task)
+        if workers == 1 and not limits.enforced
+        else _run_isolated(enumerate(tasks), config, workers, limits, process_task)
+    )
+    with closing(results):
+        for _position, document in results:
+            yield document
+
+
 class _Recorder:
     """Writes each result as it comes and keeps its index line; the parent's only writer."""
 
@@ -327,7 +364,9 @@ class _Recorder:
         out_dir: Path,
         fingerprint: str,
         on_result: ResultCallback | None,
+        formats: Sequence[str] = (),
     ) -> None:
+        self._formats = formats  # renderings written beside the JSON
         self._tasks = tasks
         self._out_dir = out_dir
         self._fingerprint = fingerprint
@@ -339,14 +378,16 @@ class _Recorder:
         unless no output could be (a full disk), which stops the run."""
         task = self._tasks[position]
         as_dict = document.to_dict(__version__, self._fingerprint)
-        problem = self._write(task.output, as_dict)
+        problem = self._write(task.output, to_json(as_dict))
+        for fmt in self._formats if problem is None else ():
+            problem = self._write(task.output.with_suffix(f".{fmt}"), render(document, fmt))
         if problem is not None:
             error = ErrorInfo(type(problem).__name__, str(problem), OUTPUT_STAGE)
             unwritten = Document(source=document.source, status=Status.FAILED, error=error)
             as_dict = unwritten.to_dict(__version__, self._fingerprint)
         self._add(position, as_dict, skipped=False)
 
-    def _write(self, relpath: Path, as_dict: Mapping[str, object]) -> OutputNotWritableError | None:
+    def _write(self, relpath: Path, text: str) -> OutputNotWritableError | None:
         """Write one result inside the output folder; the problem if this output alone
         cannot be written."""
         if leaves_folder(self._out_dir, relpath):
@@ -355,7 +396,7 @@ class _Recorder:
                 "folder through a symbolic link"
             )
         try:
-            write_atomic(self._out_dir / relpath, to_json(as_dict))
+            write_atomic(self._out_dir / relpath, text)
         except OutputNotWritableError as exc:
             if fails_every_write(exc):
                 raise
@@ -402,12 +443,18 @@ def _index_entry(
 
 
 def _skip_unchanged(
-    todo: Iterable[tuple[int, Task]], out_dir: Path, fingerprint: str, recorder: _Recorder
+    todo: Iterable[tuple[int, Task]],
+    out_dir: Path,
+    fingerprint: str,
+    recorder: _Recorder,
+    formats: Sequence[str] = (),
 ) -> Iterator[tuple[int, Task]]:
-    """The tasks to run; the others are recorded from their earlier result as they are met."""
+    """The tasks to run; the others are recorded from their earlier result as they are met
+    (a rendering asked for now but missing from the earlier run makes an input run again)."""
     for position, task in todo:
         earlier = _still_valid_result(task, out_dir, fingerprint)
-        if earlier is None:
+        rendered = all((out_dir / task.output.with_suffix(f".{f}")).is_file() for f in formats)
+        if earlier is None or not rendered:
             yield position, task
         else:
             recorder.reuse(position, earlier)
@@ -431,6 +478,8 @@ def _still_valid_result(task: Task, out_dir: Path, fingerprint: str) -> dict[str
         return None
     if pipeline.get("version") != __version__ or pipeline.get("config") != fingerprint:
         return None
+    if earlier.get("schema_version") != SCHEMA_VERSION:
+        return None  # written in an older format by a build that kept the version number
     if isinstance(error, dict) and error.get("stage") == WorkerStoppedError.stage:
         return None
     if source.get("sha256") != _sha256_of(task.path):

@@ -152,6 +152,15 @@ MaxMemoryOption = Annotated[
         show_default=False,
     ),
 ]
+ToOption = Annotated[
+    str,
+    typer.Option(
+        "--to",
+        metavar="FORMATS",
+        help="Output formats, comma-separated: json, md (Markdown), txt (plain text). "
+        "run writes each beside the JSON (x.json, x.md, x.txt); clean prints one.",
+    ),
+]
 ForceOption = Annotated[
     bool,
     typer.Option(
@@ -246,6 +255,7 @@ def run(
     force: ForceOption = False,
     executor: ExecutorOption = Executor.LOCAL,
     scheduler: SchedulerOption = None,
+    to: ToOption = "json",
 ) -> None:
     """Clean every file below INPUT_DIR into OUT/<same path>.json, plus OUT/index.jsonl.
 
@@ -253,6 +263,7 @@ def run(
     was killed finishes the rest when started again.
     """
     from pipeline.batch import Limits, default_max_memory_mb, default_workers, plan_run, run_batch
+    from pipeline.render import parse_formats
 
     workers = workers or default_workers()
     # Cores left over by the document workers go to the pages of one scanned document; a Dask
@@ -271,13 +282,20 @@ def run(
     with exit_codes():
         if scheduler is not None and executor is not Executor.DASK:
             raise UsageError("--scheduler needs --executor dask")
+        formats = parse_formats(to)
         tasks = plan_run(input_dir, out)
         show_progress = stderr_console().is_terminal and not quiet
         with _progress(len(tasks), enabled=show_progress) as advance:
             reporter = _result_reporter(advance, jsonl=jsonl, quiet=quiet)
             if executor is Executor.DASK:
                 summary = _dask_runner()(
-                    tasks, out, config, scheduler=scheduler, force=force, on_result=reporter
+                    tasks,
+                    out,
+                    config,
+                    scheduler=scheduler,
+                    force=force,
+                    on_result=reporter,
+                    formats=formats,
                 )
             else:
                 summary = run_batch(
@@ -288,6 +306,7 @@ def run(
                     limits=limits,
                     force=force,
                     on_result=reporter,
+                    formats=formats,
                 )
         if not quiet:
             say(_summary_line(summary))
@@ -316,12 +335,14 @@ def clean(
     lang: LangOption = DEFAULTS.ocr_lang,
     dpi: DpiOption = DEFAULTS.ocr_dpi,
     max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
+    to: ToOption = "json",
 ) -> None:
-    """Clean one file and print its JSON on stdout (exit 1 when the document failed)."""
+    """Clean one file and print its JSON (or --to md / txt) on stdout (exit 1 when it failed)."""
     from pipeline import __version__
     from pipeline.batch import config_fingerprint, default_workers
     from pipeline.models import Status
     from pipeline.output import to_json, to_jsonl
+    from pipeline.render import parse_formats, render
 
     config = Config(
         password=password,
@@ -332,11 +353,77 @@ def clean(
         max_pages=max_pages or None,
     )
     with exit_codes():
+        formats = parse_formats(to)
+        if len(formats) > 1:
+            raise UsageError("clean prints one format; `pipeline run --to` writes several")
         document = _clean_one(file, config)
-        as_dict = document.to_dict(__version__, config_fingerprint(config))
-        emit(to_jsonl(as_dict) if jsonl else to_json(as_dict))
+        if formats[0] != "json":
+            emit(render(document, formats[0]))
+        else:
+            as_dict = document.to_dict(__version__, config_fingerprint(config))
+            emit(to_jsonl(as_dict) if jsonl else to_json(as_dict))
     failed = document.status is Status.FAILED
     raise typer.Exit(int(ExitCode.SOME_FAILED if failed else ExitCode.OK))
+
+
+@app.command()
+def review(
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="INPUT|RESULT.json", help="An input file, or a result of `run`."),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="The HTML file to write (default: FILE with .html)."),
+    ] = None,
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--source",
+            help="The input a RESULT.json was made from (default: the path it names).",
+            show_default=False,
+        ),
+    ] = None,
+    password: PasswordOption = None,
+    ocr: OcrOption = OcrMode.AUTO,
+    lang: LangOption = DEFAULTS.ocr_lang,
+) -> None:
+    """Write a self-contained HTML page showing the result over its page images."""
+    from pipeline.batch import default_workers
+    from pipeline.output import write_atomic
+    from pipeline.review import review_path
+
+    config = Config(password=password, ocr=ocr, ocr_lang=lang, page_workers=default_workers())
+    with exit_codes():
+        if not file.is_file():
+            raise NoInputError(f"{file} is not a file")
+        target = out or file.with_suffix(".html")
+        result = review_path(file, config, source)
+        write_atomic(target, result.html)
+    for warning in result.warnings:
+        say(f"review: {warning}")
+    emit(f"{target}\n")
+
+
+@app.command()
+def export(
+    out_dir: Annotated[
+        Path, typer.Argument(metavar="OUT_DIR", help="A folder of results written by `run`.")
+    ],
+    sqlite: Annotated[
+        Path, typer.Option("--sqlite", help="The SQLite database to create or update.")
+    ],
+) -> None:
+    """Load every result of OUT_DIR into SQLite (tables and an FTS5 index over paragraphs);
+    again later, only changed results are replaced. Prints a JSON summary."""
+    from pipeline.export import export_results
+    from pipeline.output import to_jsonl
+
+    with exit_codes():
+        summary = export_results(out_dir, sqlite)
+    emit(to_jsonl(summary.to_dict()))
+    for invalid in summary.invalid:
+        say(f"export: {invalid} is not a result of this schema version: left out")
 
 
 @app.command()

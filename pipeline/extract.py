@@ -183,6 +183,27 @@ def extract_pdf(data: bytes, config: Config, read_image: PageReader | None = Non
     return Extraction(pages=tuple(pages), media_type=MEDIA_TYPE, warnings=tuple(warnings))
 
 
+def render_pdf_pages(data: bytes, dpi: int, password: str | None = None) -> list[Image.Image]:
+    """Every page drawn as an image at ``dpi`` (for the review page); a page pdfium cannot
+    draw is a blank page of its size."""
+    _check_is_pdf(data)
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data), password=password or "")
+    except PdfminerException as exc:
+        raise _open_error(exc.args[0] if exc.args else exc, Config(password=password)) from None
+    except PDF_PARSE_ERRORS as exc:
+        raise _open_error(exc, Config(password=password)) from None
+    with pdf:
+        images = []
+        for pdf_page in pdf.pages:
+            image, _problem = _render(pdf_page, dpi)
+            if image is None:
+                size = (round(pdf_page.width * dpi / 72), round(pdf_page.height * dpi / 72))
+                image = Image.new("RGB", size, "white")
+            images.append(image)
+        return images
+
+
 def _check_is_pdf(data: bytes) -> None:
     if not data:
         raise EmptyInputError("empty file")

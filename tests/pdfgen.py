@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+import pdfplumber
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -33,6 +34,8 @@ FONT_FILES = {
     "DejaVuSerif": "DejaVuSerif.ttf",
     "DejaVuSerif-Bold": "DejaVuSerif-Bold.ttf",
     "DejaVuSans": "DejaVuSans.ttf",
+    "DejaVuSansCondensed": "DejaVuSansCondensed.ttf",
+    "DejaVuSerifCondensed": "DejaVuSerifCondensed.ttf",
 }
 SOFT_HYPHEN = "\u00ad"
 BREAK_MARK = "|"
@@ -69,6 +72,7 @@ class Layout:
     page_number_align: Literal["center", "right"] = "center"
     number_first_page: bool = False
     header_align: Literal["left", "center", "right"] = "right"
+    justify: bool = True  # False: ragged right
 
     @property
     def text_width(self) -> float:
@@ -330,7 +334,8 @@ def layout_statement(spec: StatementSpec) -> StatementLayout:
         )
         for number, line in enumerate(wrapped):
             x = lay.margin_left + (indent if number == 0 else 0.0)
-            stretch = None if line.last else lay.page_width - lay.margin_right - x
+            full_line = not line.last and lay.justify
+            stretch = lay.page_width - lay.margin_right - x if full_line else None
             page = flow.place(line.words, x, body, lay.body_size, role, stretch)
             if line.split:
                 word, head, tail, kind = line.split
@@ -483,6 +488,17 @@ def make_truncated_pdf(path: Path, source: Path, keep: float = 0.4) -> Path:
     """The first ``keep`` share of a real PDF's bytes: cut mid-stream, no xref, no trailer."""
     data = source.read_bytes()
     path.write_bytes(data[: int(len(data) * keep)])
+    return path
+
+
+SCAN_DPI = 300
+
+
+def make_scan_tiff(path: Path, pdf: Path, dpi: int = SCAN_DPI) -> Path:
+    """Every page of ``pdf`` drawn at ``dpi`` into one grayscale multi-page TIFF: a scan."""
+    with pdfplumber.open(pdf) as document:
+        images = [page.to_image(resolution=dpi).original.convert("L") for page in document.pages]
+    images[0].save(path, save_all=True, append_images=images[1:], dpi=(dpi, dpi))
     return path
 
 
