@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 import pipeline.batch as batch
+import pipeline.tasks as tasks_module
+import pipeline.workers as workers_module
 from pipeline.config import Config
 from pipeline.errors import ExitCode, MissingDependencyError, NoInputError
 from pipeline.models import Document
@@ -133,7 +135,7 @@ def test_a_crash_inside_processing_becomes_a_failed_document(
             raise RuntimeError("a bug in some stage")
         return process_path(path, config, display_path=display_path)
 
-    monkeypatch.setattr(batch, "process_path", crash_on_b)
+    monkeypatch.setattr(tasks_module, "process_path", crash_on_b)
     tasks = batch.plan_run(tmp_path / "in", tmp_path / "out")
     summary = batch.run_batch(tasks, tmp_path / "out", Config(), workers=1)
     failed = json.loads((tmp_path / "out" / "b.json").read_text("utf-8"))
@@ -150,7 +152,7 @@ def test_a_run_level_error_stops_the_run(tmp_path: Path, monkeypatch: pytest.Mon
     def tesseract_missing(path: Path, config: Config, *, display_path: str | None = None) -> Any:
         raise MissingDependencyError("tesseract is not installed")
 
-    monkeypatch.setattr(batch, "process_path", tesseract_missing)
+    monkeypatch.setattr(tasks_module, "process_path", tesseract_missing)
     tasks = batch.plan_run(tmp_path / "in", tmp_path / "out")
     with pytest.raises(MissingDependencyError):
         batch.run_batch(tasks, tmp_path / "out", Config(), workers=1)
@@ -180,7 +182,8 @@ def test_a_link_out_of_the_tree_is_a_task_that_fails_unread(tmp_path: Path) -> N
 @pytest.mark.parametrize("workers", [1, 2, 64])
 def test_default_memory_per_worker_stays_within_its_bounds(workers: int) -> None:
     memory = batch.default_max_memory_mb(workers)
-    assert batch.MIN_WORKER_MEMORY_MB <= memory <= batch.MAX_DEFAULT_WORKER_MEMORY_MB
+    low, high = workers_module.MIN_WORKER_MEMORY_MB, workers_module.MAX_DEFAULT_WORKER_MEMORY_MB
+    assert low <= memory <= high
     assert batch.default_max_memory_mb(workers * 2) <= memory
 
 
