@@ -31,8 +31,14 @@ from pipeline.bookkeeping import (
     skip_unchanged,
 )
 from pipeline.config import Config
-from pipeline.errors import NoInputError
-from pipeline.inputs import collect_inputs, display_path, links_leaving_tree, output_relpath
+from pipeline.errors import NoInputError, UsageError
+from pipeline.inputs import (
+    INDEX_NAME,
+    collect_inputs,
+    display_path,
+    links_leaving_tree,
+    output_relpath,
+)
 from pipeline.models import Document
 from pipeline.output import prepare_output_dir, write_index
 from pipeline.tasks import INTERNAL_ERROR_STAGE, Task, TaskProcessor, failed_document, process_task
@@ -93,7 +99,7 @@ def plan_run(input_dir: Path, out_dir: Path) -> list[Task]:
     ordered = sorted([*inputs, *links], key=lambda path: path.relative_to(input_dir).parts)
     outputs = output_relpath(ordered, input_dir)
     refused = set(links)
-    return [
+    tasks = [
         Task(
             path,
             display_path(path.relative_to(input_dir)),
@@ -102,6 +108,32 @@ def plan_run(input_dir: Path, out_dir: Path) -> list[Task]:
         )
         for path in ordered
     ]
+    _refuse_outputs_over_inputs(tasks, out_dir)
+    return tasks
+
+
+def _refuse_outputs_over_inputs(tasks: Sequence[Task], out_dir: Path) -> None:
+    """UsageError when a result or the index would land on an input (``--out`` is the input
+    folder, or holds it, and an input already has a result's name such as ``report.json``)."""
+    inputs = {Path(os.path.realpath(task.path)): task for task in tasks}
+    clashes = [
+        (task, inputs[real])
+        for task in tasks
+        if (real := Path(os.path.realpath(out_dir / task.output))) in inputs
+    ]
+    index_clash = Path(os.path.realpath(out_dir / INDEX_NAME)) in inputs
+    if not clashes and not index_clash:
+        return
+    example = (
+        f"{display_path(out_dir / INDEX_NAME)}, the run's index"
+        if index_clash
+        else f"{clashes[0][1].display_path}, the result of {clashes[0][0].display_path}"
+    )
+    count = len(clashes) + index_clash
+    raise UsageError(
+        f"--out {display_path(out_dir)} would write over {count} input file(s) (e.g. "
+        f"{example}); choose an output folder outside the input folder"
+    )
 
 
 def _link_refusal(link: Path) -> str:

@@ -21,6 +21,7 @@ from pipeline.inputs import display_path
 from pipeline.models import Document, ErrorInfo, Status
 from pipeline.output import (
     IndexEntry,
+    check_replaceable,
     fails_every_write,
     leaves_folder,
     read_result,
@@ -141,6 +142,7 @@ class Recorder:
                 "folder through a symbolic link"
             )
         try:
+            check_replaceable(self._out_dir / relpath)
             write_atomic(self._out_dir / relpath, to_json(as_dict))
         except OutputNotWritableError as exc:
             if fails_every_write(exc):

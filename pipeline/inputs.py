@@ -16,6 +16,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from pipeline.ownership import is_own_file
+
 INDEX_NAME = "index.jsonl"
 """The run's index inside the output folder (written by ``output.write_index``)."""
 
@@ -124,8 +126,10 @@ def _is_own_output(path: Path, root_real: Path, excluded: Iterable[Path]) -> boo
             continue
         if out_dir != root_real:
             return True
-        # Outputs written beside the inputs: only our own file kinds are ours.
-        if real.name == INDEX_NAME or real.suffix == OUTPUT_SUFFIX:
+        # Outputs written beside the inputs: only files of ours (by content) are ours; the
+        # user's own ``report.json`` stays an input.
+        named_like_ours = real.name == INDEX_NAME or real.suffix == OUTPUT_SUFFIX
+        if named_like_ours and is_own_file(real, INDEX_NAME):
             return True
     return False
 
