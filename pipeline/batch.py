@@ -18,8 +18,9 @@ settings fingerprint is not processed again (``force`` redoes it); its result is
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Generator, Iterable, Sequence
-from contextlib import closing
+import signal
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from pipeline.bookkeeping import (
@@ -177,8 +178,28 @@ def run_batch(
     else:
         results = run_isolated(todo, config, min(workers, len(tasks)), limits, work)
     # closing(): on Ctrl-C or an error the workers are stopped now, not when garbage-collected.
-    with closing(results):
-        for position, document in results:
-            recorder.record(position, document)
+    try:
+        with closing(results):
+            for position, document in results:
+                recorder.record(position, document)
+    except KeyboardInterrupt:
+        # Ctrl-C, SIGTERM or SIGHUP: the index of what finished, so the user sees where the
+        # run stopped; a rerun resumes from the results themselves.
+        with signals_deferred():
+            write_index(out_dir, recorder.index(finished_only=True))
+        raise
     index_path = write_index(out_dir, recorder.index())
     return recorder.summary(index_path)
+
+
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """A second Ctrl-C or SIGTERM waits until the block is done (the index is being written)."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)

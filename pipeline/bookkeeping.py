@@ -160,8 +160,12 @@ class Recorder:
         if self._on_result is not None:
             self._on_result(ItemResult(position, task, as_dict, skipped=skipped))
 
-    def index(self) -> list[IndexEntry]:
-        return [self._entries[position] for position in range(len(self._tasks))]
+    def index(self, *, finished_only: bool = False) -> list[IndexEntry]:
+        """Index lines in input order: every task's, or (a stopped run) those that finished."""
+        positions = range(len(self._tasks))
+        if finished_only:
+            return [self._entries[p] for p in positions if p in self._entries]
+        return [self._entries[p] for p in positions]
 
     def summary(self, index_path: Path) -> RunSummary:
         entries = self._entries.values()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -46,9 +48,10 @@ from pipeline.errors import (
     MissingDependencyError,
     NoInputError,
     PipelineError,
+    StopRequested,
     UsageError,
 )
-from pipeline.inputs import display_path
+from pipeline.inputs import display_path, printable
 from pipeline.models import Document, Status
 from pipeline.output import to_json, to_jsonl
 from pipeline.process import process_bytes, process_path
@@ -174,24 +177,59 @@ ForceOption = Annotated[
 
 
 @contextmanager
-def exit_codes() -> Iterator[None]:
-    """Turn run-level errors and Ctrl-C into a message on stderr and their exit code."""
+def exit_codes(*, resumable: bool = False) -> Iterator[None]:
+    """Turn run-level errors, Ctrl-C, SIGTERM and SIGHUP into a message on stderr and their
+    exit code (130 for Ctrl-C, 128 + the signal's number for the others)."""
     try:
-        yield
+        with stop_signals_interrupt():
+            yield
     except PipelineError as exc:
         say(f"pipeline: {exc}")
         raise typer.Exit(int(exc.exit_code)) from None
-    except KeyboardInterrupt:
-        say("pipeline: interrupted")
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, StopRequested):
+            how, code = f"stopped by {signal.Signals(exc.signum).name}", exc.exit_code
+        else:
+            how, code = "interrupted", int(ExitCode.INTERRUPTED)
+        resume = (
+            "; the results written so far are complete: run the same command again to resume"
+            if resumable
+            else ""
+        )
+        say(f"pipeline: {how}{resume}")
+        raise typer.Exit(code) from None
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+"""What kill, systemd, Docker, batch schedulers and a closed terminal send: handled as Ctrl-C."""
+
+
+@contextmanager
+def stop_signals_interrupt() -> Iterator[None]:
+    """While the command runs, SIGTERM and SIGHUP raise ``StopRequested`` as Ctrl-C raises
+    ``KeyboardInterrupt``: workers are stopped, the index of what finished is written."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise StopRequested(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 # --- stdout and stderr -----------------------------------------------------------------------
 
 
 def say(text: str) -> None:
-    """A line for the person at the terminal (stderr, no markup read from file names)."""
-    stderr_console.print(text, markup=False)
+    """A line for the person at the terminal (stderr, no markup read from file names, control
+    characters of file names and library messages escaped so they cannot act on it)."""
+    stderr_console.print(printable(text), markup=False)
 
 
 def emit(text: str) -> None:
@@ -272,7 +310,7 @@ def run(
     )
     memory = default_max_memory_mb(workers) if max_memory is None else max_memory
     limits = Limits(timeout=timeout or None, max_memory_mb=memory or None)
-    with exit_codes():
+    with exit_codes(resumable=True):
         if scheduler is not None and executor is not Executor.DASK:
             raise UsageError("--scheduler needs --executor dask")
         tasks = plan_run(input_dir, out)

@@ -186,6 +186,21 @@ def display_path(path: Path) -> str:
     return os.fsencode(path).decode("utf-8", errors="replace")
 
 
+TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters a terminal acts on or that forge lines when printed: C0 and C1 controls (ESC
+starts escape sequences, a newline starts a fake line), DEL, line separators, bidi overrides."""
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: each unsafe character shown as its escape
+    (``\\x1b``, ``\\n``, ``\\u202e``), everything else as it is."""
+    return TERMINAL_UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
 # --- sniffing ------------------------------------------------------------------------------
 
 

@@ -17,14 +17,17 @@ import ctypes
 import multiprocessing
 import os
 import resource
+import shutil
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Container, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.errors import (
@@ -32,6 +35,7 @@ from pipeline.errors import (
     PipelineError,
     TimeLimitError,
     WorkerCrashError,
+    WorkerStoppedError,
 )
 from pipeline.models import Document, ErrorInfo, Status
 from pipeline.tasks import Task, TaskProcessor, failed_document
@@ -65,6 +69,11 @@ buffer"): so a document that failed there is reported as out of memory, and the 
 replaced either way, as its peak only ever grows."""
 NEAR_LIMIT_MAX_SHARE = 0.25
 """...but the margin is at most this share of a small limit."""
+START_LIMIT_SECONDS = 120.0
+"""How long a new worker may take to start a document it was given (the forkserver's first
+start imports every stage) before it counts as crashed; the document's own limits start after."""
+RUN_TEMP_PREFIX = "pipeline-run-"
+"""Name of a run's temporary folder under TMPDIR: the prefix, the run's process id, a dash."""
 STOP_GRACE_SECONDS = 2.0
 """How long an idle worker gets to exit after being told to, before it is killed."""
 MIB = 1 << 20
@@ -121,8 +130,9 @@ def run_here(
 # --- isolated workers -----------------------------------------------------------------------
 
 Job = tuple[int, Task]
-Reply = tuple[int, Document | PipelineError, bool]
-"""(position, the Document or a run-level error, whether the worker retires after it)."""
+Reply = tuple[int, Document | PipelineError | None, bool]
+"""(position, the Document or a run-level error, whether the worker retires after it); a
+Document of None says the worker has started the document, which starts its limits."""
 
 
 @dataclass(slots=True)
@@ -131,6 +141,7 @@ class _Worker:
     conn: Connection  # the parent's end of the worker's pipe
     job: Job | None = None
     deadline: float | None = None  # time.monotonic() by which the job must be done
+    started: bool = False  # the worker said it began the job: the document's limits run
 
 
 def run_isolated(
@@ -140,15 +151,24 @@ def run_isolated(
     limits: Limits,
     process: TaskProcessor,
 ) -> Generator[tuple[int, Document], None, None]:
-    """Yield ``(position, document)`` as documents finish, one document per worker at a time."""
+    """Yield ``(position, document)`` as documents finish, one document per worker at a time.
+
+    The workers' temporary files (Tesseract's page images among them) go to one folder of this
+    run, removed when the run ends in any way, also after a worker was killed mid-page.
+    """
     context = _pool_context()
     pending = iter(todo)
     idle: list[_Worker] = []
     busy: list[_Worker] = []
+    temp_dir = make_run_temp_dir()
     try:
         while True:
             while len(busy) < workers and (job := next(pending, None)) is not None:
-                worker = idle.pop() if idle else _start_worker(context, config, limits, process)
+                worker = (
+                    idle.pop()
+                    if idle
+                    else _start_worker(context, config, limits, process, temp_dir)
+                )
                 _assign(worker, job, limits)
                 busy.append(worker)
             if not busy:
@@ -170,15 +190,16 @@ def run_isolated(
         # hold nothing, busy ones are dropped mid-document; only the parent writes files.
         for worker in idle + busy:
             _stop(worker)
+        shutil.rmtree(temp_dir, ignore_errors=True)
 
 
 def _start_worker(
-    context: BaseContext, config: Config, limits: Limits, process: TaskProcessor
+    context: BaseContext, config: Config, limits: Limits, process: TaskProcessor, temp_dir: Path
 ) -> _Worker:
     parent_end, child_end = context.Pipe()
     child = context.Process(  # type: ignore[attr-defined]
         target=_worker_main,
-        args=(child_end, config, limits, process),
+        args=(child_end, config, limits, process, temp_dir),
         name="pipeline-worker",
         daemon=True,
     )
@@ -188,8 +209,15 @@ def _start_worker(
 
 
 def _assign(worker: _Worker, job: Job, limits: Limits) -> None:
+    """Hand over a job; until the worker says it started it, only a start-up limit runs."""
     worker.conn.send(job)
     worker.job = job
+    worker.started = False
+    worker.deadline = None if limits.timeout is None else time.monotonic() + START_LIMIT_SECONDS
+
+
+def _start_document_limits(worker: _Worker, limits: Limits) -> None:
+    worker.started = True
     worker.deadline = None if limits.timeout is None else time.monotonic() + limits.timeout
 
 
@@ -215,16 +243,25 @@ def _outcome(
             crash = WorkerCrashError(_death_message(worker.process.exitcode))
             return position, failed_document(task, crash, crash.stage), False
         _, document, retiring = reply
+        if document is None:
+            _start_document_limits(worker, limits)
+            return None
         if isinstance(document, PipelineError):
             raise document  # a run-level error inside the worker stops the run
         worker.job = None
         return position, document, not retiring
     if worker.deadline is not None and time.monotonic() >= worker.deadline:
         _stop(worker)
-        timeout = TimeLimitError(
-            f"stopped after {limits.timeout:g} s, the limit per document (--timeout)"
+        stopped: WorkerStoppedError = (
+            TimeLimitError(
+                f"stopped after {limits.timeout:g} s, the limit per document (--timeout)"
+            )
+            if worker.started
+            else WorkerCrashError(
+                f"the worker process did not start within {START_LIMIT_SECONDS:g} s"
+            )
         )
-        return position, failed_document(task, timeout, timeout.stage), False
+        return position, failed_document(task, stopped, stopped.stage), False
     return None
 
 
@@ -260,6 +297,27 @@ def _stop(worker: _Worker) -> None:
     worker.conn.close()
 
 
+def make_run_temp_dir() -> Path:
+    """A new temporary folder for this run under TMPDIR, after removing those of runs that
+    were killed (their process is gone)."""
+    root = Path(tempfile.gettempdir())
+    for stale in root.glob(f"{RUN_TEMP_PREFIX}*"):
+        pid = stale.name.removeprefix(RUN_TEMP_PREFIX).split("-")[0]
+        if pid.isdigit() and not _process_exists(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{RUN_TEMP_PREFIX}{os.getpid()}-"))
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
 def _pool_context() -> BaseContext:
     """A start method that is safe in a parent running threads (rich's progress refresher).
 
@@ -276,9 +334,11 @@ def _pool_context() -> BaseContext:
 # --- inside a worker ------------------------------------------------------------------------
 
 
-def _worker_main(conn: Connection, config: Config, limits: Limits, process: TaskProcessor) -> None:
+def _worker_main(
+    conn: Connection, config: Config, limits: Limits, process: TaskProcessor, temp_dir: Path
+) -> None:
     """A worker's life: documents in, results out, until told to stop or the parent is gone."""
-    _isolate_this_worker(limits)
+    _isolate_this_worker(temp_dir)
     while True:
         try:
             job: Job | None = conn.recv()
@@ -287,6 +347,11 @@ def _worker_main(conn: Connection, config: Config, limits: Limits, process: Task
         if job is None:
             return
         position, task = job
+        memory_cap = _limit_memory_from_here(limits)
+        try:
+            conn.send((position, None, False))  # started: the document's limits run from now
+        except OSError:
+            return
         result: Document | PipelineError
         try:
             result = process(task, config)
@@ -295,7 +360,7 @@ def _worker_main(conn: Connection, config: Config, limits: Limits, process: Task
         except MemoryError:  # raised outside the stages' own guards
             limit = MemoryLimitError("ran out of memory reading this document")
             result = failed_document(task, limit, limit.stage)
-        retiring = _near_memory_limit(limits)
+        retiring = _near_memory_limit(memory_cap)
         if retiring and isinstance(result, Document) and result.status is Status.FAILED:
             result = _out_of_memory(result, limits)
         try:
@@ -306,16 +371,34 @@ def _worker_main(conn: Connection, config: Config, limits: Limits, process: Task
             return
 
 
-def _isolate_this_worker(limits: Limits) -> None:
+def _isolate_this_worker(temp_dir: Path) -> None:
     os.environ.update(WORKER_ENV)
+    # Temporary files (pytesseract's page images, Tesseract's own) go to the run's folder,
+    # which the parent removes even when it had to kill this worker mid-page.
+    os.environ["TMPDIR"] = str(temp_dir)
+    tempfile.tempdir = str(temp_dir)
     # Its own process group: a deadline kills the worker with every Tesseract it started, and
-    # Ctrl-C at the terminal reaches only the parent, which decides what to do.
+    # Ctrl-C at the terminal reaches only the parent, which decides what to do. A SIGTERM or
+    # SIGHUP meant for the run is the parent's to handle too.
     os.setpgrp()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
-    if limits.max_memory_mb is not None:
-        cap = limits.max_memory_mb * MIB
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def _limit_memory_from_here(limits: Limits) -> int | None:
+    """Cap this worker's address space at its size now plus the document's allowance; the
+    cap in bytes. Start-up (Python, pdfium, numpy mapped in) never counts against a document."""
+    if limits.max_memory_mb is None:
+        return None
+    now = _address_space("VmSize") or 0
+    cap = now + limits.max_memory_mb * MIB
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    return cap
 
 
 def _die_with_parent() -> None:
@@ -330,22 +413,22 @@ def _die_with_parent() -> None:
         pass  # best effort: an orphan still exits when it next reads from the closed pipe
 
 
-def _near_memory_limit(limits: Limits) -> bool:
-    """True when this process's address space has come close to its limit."""
-    if limits.max_memory_mb is None:
+def _near_memory_limit(cap: int | None) -> bool:
+    """True when this process's address space has come close to its cap."""
+    if cap is None:
         return False
-    peak = _peak_address_space()
-    limit = limits.max_memory_mb * MIB
-    margin = min(NEAR_LIMIT_MARGIN_MB * MIB, limit * NEAR_LIMIT_MAX_SHARE)
-    return peak is not None and peak >= limit - margin
+    peak = _address_space("VmPeak")
+    margin = min(NEAR_LIMIT_MARGIN_MB * MIB, cap * NEAR_LIMIT_MAX_SHARE)
+    return peak is not None and peak >= cap - margin
 
 
-def _peak_address_space() -> int | None:
-    """Bytes: the largest address space this process has had (``VmPeak``, Linux only)."""
+def _address_space(field: str) -> int | None:
+    """Bytes of this process's address space now (``VmSize``) or at its largest (``VmPeak``),
+    Linux only."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmPeak:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) * KIB
     except (OSError, ValueError, IndexError):
         return None
@@ -354,11 +437,8 @@ def _peak_address_space() -> int | None:
 
 def _out_of_memory(document: Document, limits: Limits) -> Document:
     """The failed document re-labelled: whatever the library said, it hit the memory limit."""
-    said = document.error
-    detail = f" ({said.type}: {said.message})" if said is not None else ""
     message = (
-        f"needed more than {limits.max_memory_mb} MB, the memory limit per worker "
-        f"(--max-memory){detail}"
+        f"needed more than {limits.max_memory_mb} MB, the memory limit per document (--max-memory)"
     )
     error = ErrorInfo(MemoryLimitError.__name__, message, MemoryLimitError.stage)
     return Document(source=document.source, status=Status.FAILED, error=error)

@@ -193,7 +193,7 @@ def test_limits_are_enforced_only_when_set() -> None:
     assert batch.Limits(max_memory_mb=512).enforced
 
 
-def test_ctrl_c_stops_every_worker_and_writes_no_index(tmp_path: Path) -> None:
+def test_ctrl_c_stops_every_worker_and_indexes_what_finished(tmp_path: Path) -> None:
     for number in range(6):
         (tmp_path / "in").mkdir(exist_ok=True)
         (tmp_path / "in" / f"{number}.txt").write_text(STATEMENT)
@@ -208,9 +208,11 @@ def test_ctrl_c_stops_every_worker_and_writes_no_index(tmp_path: Path) -> None:
             on_result=interrupt,
         )  # fmt: skip
     assert multiprocessing.active_children() == []
-    assert not (tmp_path / "out" / "index.jsonl").exists()
-    for written in (tmp_path / "out").iterdir():  # the one result written is whole
-        assert json.loads(written.read_text("utf-8"))["status"] == "ok"
+    index = (tmp_path / "out" / "index.jsonl").read_text("utf-8").splitlines()
+    assert len(index) == 1  # the one document that finished, no line for the others
+    assert json.loads(index[0])["status"] == "ok"
+    results = [path for path in (tmp_path / "out").iterdir() if path.suffix == ".json"]
+    assert [json.loads(path.read_text("utf-8"))["status"] for path in results] == ["ok"]
 
 
 def test_an_executor_gets_only_the_work_left_and_the_run_records_its_results(
