@@ -39,6 +39,7 @@ from pipeline.errors import (
     PipelineError,
     UnsupportedInputError,
 )
+from pipeline.failures import explain
 from pipeline.lexicon import WORD, known_share
 from pipeline.models import Box, Extraction, Line, Origin, Page
 from pipeline.parallel import bounded_map
@@ -91,9 +92,6 @@ MIN_KNOWN_SHARE = 0.25
 encoding). Measured: real pages 0.39-1.0 (a table page lowest), garbage pages 0.00-0.12."""
 MIN_WORDS_FOR_LEXICON = 15
 """Pages with fewer words (3+ letters) than this get no lexicon verdict: too little evidence."""
-
-MAX_REASON_CHARS = 120
-"""pdfminer's own error messages are cut to this length in ours."""
 
 PDF_PARSE_ERRORS: tuple[type[BaseException], ...] = (
     PdfminerException,
@@ -201,11 +199,8 @@ def _open_error(cause: BaseException, config: Config) -> DocumentError:
 
 
 def _brief(exc: BaseException) -> str:
-    """pdfminer's reason in one short line (its class name when it gives no message)."""
-    message = " ".join(str(exc).split()) or type(exc).__name__
-    if len(message) > MAX_REASON_CHARS:
-        message = message[: MAX_REASON_CHARS - 1] + "…"
-    return message
+    """The library's complaint as a fixed sentence for users (``failures.explain``)."""
+    return explain(exc)
 
 
 # --- one page --------------------------------------------------------------------------------

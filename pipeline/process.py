@@ -217,6 +217,18 @@ def source_info(data: bytes, path: str, media_type: str) -> SourceInfo:
     )
 
 
+INTERNAL_ERROR = "InternalError"
+
+
+def internal_error(stage: str) -> ErrorInfo:
+    """A bug of ours met on this document: a fixed text (the details go to the debug log)."""
+    message = (
+        f"an unexpected problem in the {stage} stage (a bug in pipeline: please report it, "
+        "with this file if you can)"
+    )
+    return ErrorInfo(INTERNAL_ERROR, message, stage)
+
+
 def failed_document(source: SourceInfo, error: ErrorInfo) -> Document:
     return Document(source=source, status=Status.FAILED, error=error)
 
@@ -239,8 +251,7 @@ def process_bytes(data: bytes, name: str, config: Config) -> Document:
     except DocumentError as exc:
         return failed_document(source, ErrorInfo(type(exc).__name__, str(exc), exc.stage))
     except StageFailureError as failure:
-        message = f"{type(failure.cause).__name__}: {failure.cause}"
-        return failed_document(source, ErrorInfo("InternalError", message, failure.stage))
+        return failed_document(source, internal_error(failure.stage))
 
 
 def process_path(path: Path, config: Config, *, display_path: str | None = None) -> Document:

@@ -20,7 +20,7 @@ from pipeline.errors import (
 )
 from pipeline.inputs import BINARY
 from pipeline.models import Document, ErrorInfo, SourceInfo, Status
-from pipeline.process import process_path
+from pipeline.process import internal_error, process_path
 
 INTERNAL_ERROR_STAGE = "internal"
 
@@ -54,7 +54,7 @@ def process_task(task: Task, config: Config) -> Document:
             raise
         return failed_document(task, exc, exc.stage)
     except MemoryError:
-        limit = MemoryLimitError("ran out of memory reading this document")
+        limit = MemoryLimitError("ran out of memory reading this document (--max-memory)")
         return failed_document(task, limit, limit.stage)
     except Exception as exc:  # a bug: report it on this document and go on
         return failed_document(task, exc, INTERNAL_ERROR_STAGE)
@@ -80,7 +80,11 @@ def failed_document(task: Task, exc: BaseException, stage: str) -> Document:
         media_type=BINARY,
         pages=0,
     )
-    error = ErrorInfo(type=type(exc).__name__, message=str(exc) or repr(exc), stage=stage)
+    error = (
+        ErrorInfo(type=type(exc).__name__, message=str(exc), stage=stage)
+        if isinstance(exc, PipelineError)
+        else internal_error(stage)  # a bug: no Python exception name or text for the user
+    )
     return Document(source=source, status=Status.FAILED, error=error)
 
 

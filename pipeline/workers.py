@@ -37,6 +37,7 @@ from pipeline.errors import (
     WorkerCrashError,
     WorkerStoppedError,
 )
+from pipeline.failures import DECOMPRESSION_BOMB
 from pipeline.models import Document, ErrorInfo, Status
 from pipeline.tasks import Task, TaskProcessor, failed_document
 
@@ -437,8 +438,14 @@ def _address_space(field: str) -> int | None:
 
 def _out_of_memory(document: Document, limits: Limits) -> Document:
     """The failed document re-labelled: whatever the library said, it hit the memory limit."""
+    what = (
+        DECOMPRESSION_BOMB
+        if document.error is not None and DECOMPRESSION_BOMB in document.error.message
+        else "the document"
+    )
     message = (
-        f"needed more than {limits.max_memory_mb} MB, the memory limit per document (--max-memory)"
+        f"{what}: needed more than {limits.max_memory_mb} MB, the memory limit per document "
+        "(--max-memory)"
     )
     error = ErrorInfo(MemoryLimitError.__name__, message, MemoryLimitError.stage)
     return Document(source=document.source, status=Status.FAILED, error=error)

@@ -140,8 +140,9 @@ def test_a_crash_inside_processing_becomes_a_failed_document(
     summary = batch.run_batch(tasks, tmp_path / "out", Config(), workers=1)
     failed = json.loads((tmp_path / "out" / "b.json").read_text("utf-8"))
     assert failed["status"] == "failed"
-    assert failed["error"]["type"] == "RuntimeError"
-    assert "a bug in some stage" in failed["error"]["message"]
+    assert failed["error"]["type"] == "InternalError"
+    assert "a bug in pipeline" in failed["error"]["message"]
+    assert "RuntimeError" not in failed["error"]["message"]  # no Python names for users
     assert failed["source"]["bytes"] == len(STATEMENT.encode())
     assert summary.failed == 3  # b.txt plus the two bad inputs; the others went on
 

@@ -277,3 +277,16 @@ def test_results_record_the_settings_fingerprint(tmp_path: Path) -> None:
     other = json.loads(invoke("clean", tmp_path / "a.txt", "--ocr", "never").stdout)
     assert plain["pipeline"]["version"] == __version__
     assert plain["pipeline"]["config"] != other["pipeline"]["config"]
+
+
+def test_names_with_control_characters_cannot_act_on_the_terminal(tmp_path: Path) -> None:
+    hostile = "clear\x1b[2J\nfailed: forged.txt"
+    write(tmp_path / "in", {f"{hostile}.pdf": b"not a pdf at all \x00\x01\x02"})
+    result = invoke("run", tmp_path / "in", "--out", tmp_path / "out", "-w", "1")
+    assert result.exit_code == ExitCode.SOME_FAILED
+    assert "\x1b" not in result.stderr
+    failed_lines = [line for line in result.stderr.splitlines() if line.startswith("failed:")]
+    assert len(failed_lines) == 1  # no forged line
+    assert failed_lines[0].startswith("failed: clear\\x1b[2J\\nfailed: forged.txt.pdf: ")
+    index = json_lines((tmp_path / "out" / "index.jsonl").read_text("utf-8"))
+    assert index[0]["path"] == f"{hostile}.pdf"  # the data keeps the real name
