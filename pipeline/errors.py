@@ -112,6 +112,12 @@ class NeedsOcrError(DocumentError):
     stage = "extract"
 
 
+class NoTextFoundError(DocumentError):
+    """No page gave any text, by its text layer or by OCR (a blank scan, a drawing)."""
+
+    stage = "extract"
+
+
 class DecodingError(DocumentError):
     stage = "decode"
 

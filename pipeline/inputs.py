@@ -38,6 +38,11 @@ TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 WIDE_ENCODINGS = ("utf_16", "utf_32")
 BINARY_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x19\x1c-\x1f]")
 """C0 control bytes no text file holds (tab, line ends, form feed, DOS EOF and ESC excepted)."""
+MAX_STRAY_CONTROL_SHARE = 0.001
+"""...but one in a thousand bytes is a text file damaged in a copy (a stray NUL), read as text
+with the bytes taken out; binary data has them by the tenth."""
+STRAY_CONTROLS_IN_ANY_TEXT = 2
+"""...and a short file may hold this many whatever its length."""
 
 PDF = "application/pdf"
 TEXT = "text/plain"
@@ -232,14 +237,14 @@ def _decodes_as_text(sample: bytes) -> bool:
     """True when the bytes read as text in some encoding (charset-normalizer's verdict).
 
     Control bytes such as NUL mark binary data unless the text is UTF-16/32, where they are
-    half of every Latin letter.
+    half of every Latin letter; a stray few (``MAX_STRAY_CONTROL_SHARE``) are damage.
     """
     if sample.startswith(TEXT_BOMS) or _is_utf8_prefix(sample):
         return True
     best = from_bytes(sample).best()
     if best is None:
         return False
-    return best.encoding.startswith(WIDE_ENCODINGS) or not BINARY_CONTROL.search(sample)
+    return best.encoding.startswith(WIDE_ENCODINGS) or _few_controls(sample)
 
 
 def _is_utf8_prefix(sample: bytes) -> bool:
@@ -248,4 +253,10 @@ def _is_utf8_prefix(sample: bytes) -> bool:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
     except UnicodeDecodeError:
         return False
-    return not BINARY_CONTROL.search(sample)
+    return _few_controls(sample)
+
+
+def _few_controls(sample: bytes) -> bool:
+    """No more control bytes than a text file damaged in a copy holds."""
+    allowed = STRAY_CONTROLS_IN_ANY_TEXT + MAX_STRAY_CONTROL_SHARE * len(sample)
+    return len(BINARY_CONTROL.findall(sample)) <= allowed

@@ -28,6 +28,7 @@ from pipeline.errors import (
     DocumentError,
     EmptyInputError,
     NeedsOcrError,
+    NoTextFoundError,
     PipelineError,
     UnreadableInputError,
     UnsupportedInputError,
@@ -157,14 +158,17 @@ def extract(data: bytes, media_type: str, config: Config) -> Extraction:
     )
 
 
-def check_has_text(extraction: Extraction) -> None:
+def check_has_text(extraction: Extraction, config: Config) -> None:
+    """A document error when no page gave text: ``NeedsOcrError`` only if OCR was off."""
     if any(page.lines for page in extraction.pages):
         return
     reasons = sorted({page.reason for page in extraction.pages if page.reason})
     detail = f" ({'; '.join(reasons)})" if reasons else ""
-    if extraction.media_type == "application/pdf":
-        raise NeedsOcrError(f"no page has usable text{detail}")
-    raise EmptyInputError(f"no text in the file{detail}")
+    if extraction.media_type != "application/pdf":
+        raise EmptyInputError(f"no text in the file{detail}")
+    if config.ocr == OcrMode.NEVER:
+        raise NeedsOcrError(f"no page has usable text{detail}; OCR is off (--ocr never)")
+    raise NoTextFoundError(f"no page has usable text, from its text layer or OCR{detail}")
 
 
 def document_status(pages: tuple[Page, ...]) -> tuple[Status, tuple[str, ...]]:
@@ -178,7 +182,7 @@ def document_status(pages: tuple[Page, ...]) -> tuple[Status, tuple[str, ...]]:
 
 def build_document(extraction: Extraction, source: SourceInfo, config: Config) -> Document:
     """Every stage after extraction: one code path for text layers, OCR and plain text."""
-    check_has_text(extraction)
+    check_has_text(extraction, config)
     pages, repairs = run_stage("repair", lambda: repair_pages(extraction.pages, config))
     found = run_stage("furniture", lambda: find_furniture(pages, config))
     body_lines = [line for page in found.pages for line in page.lines]
@@ -193,7 +197,9 @@ def build_document(extraction: Extraction, source: SourceInfo, config: Config) -
         sections=sections,
         furniture=found.furniture,
         pages=tuple(PageInfo(p.number, p.method, p.chars, p.reason, p.confidence) for p in pages),
-        repairs=merge_repairs(repairs, reflow_repairs, furniture_count=len(found.furniture)),
+        repairs=merge_repairs(
+            extraction.repairs, repairs, reflow_repairs, furniture_count=len(found.furniture)
+        ),
         warnings=extraction.warnings + page_warnings,
     )
 

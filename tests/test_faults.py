@@ -109,6 +109,10 @@ def test_each_hostile_file_has_its_own_clear_result(
         assert re.search(fault.message, entry["error"]["message"]), entry["error"]["message"]
     else:
         assert entry["error"] is None
+    if fault.body is not None:
+        document = json.loads((out / entry["output"]).read_text("utf-8"))
+        body = "\n".join(paragraph["text"] for paragraph in document["body"])
+        assert re.search(fault.body, body), body
 
 
 def test_the_fault_run_goes_on_and_exits_1(fault_run: tuple[Result, Path, Path, Path]) -> None:
@@ -155,6 +159,25 @@ def test_encrypted_pdf_with_its_password_is_read(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == ExitCode.OK, result.stderr
     assert read_index(tmp_path / "out")["encrypted.pdf"]["status"] == "ok"
+
+
+def test_a_password_is_tried_only_on_the_pdfs_that_need_one(tmp_path: Path) -> None:
+    faults.encrypted_pdf(tmp_path / "in" / "encrypted.pdf")
+    faults.unencrypted_pdf(tmp_path / "in" / "plain.pdf")
+    faults.attachments_encrypted_pdf(tmp_path / "in" / "attachments.pdf")
+    faults.restricted_pdf(tmp_path / "in" / "restricted.pdf")
+    result = invoke(
+        "run", tmp_path / "in", "--out", tmp_path / "out", "-w", "1",
+        "--password", faults.PASSWORD,
+    )  # fmt: skip
+    assert result.exit_code == ExitCode.OK, result.stderr
+    index = read_index(tmp_path / "out")
+    assert {name: entry["status"] for name, entry in index.items()} == {
+        "attachments.pdf": "ok",
+        "encrypted.pdf": "ok",
+        "plain.pdf": "ok",
+        "restricted.pdf": "ok",
+    }
 
 
 def test_a_document_that_never_ends_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
