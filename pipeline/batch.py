@@ -17,7 +17,6 @@ settings fingerprint is not processed again (``force`` redoes it); its result is
 
 from __future__ import annotations
 
-import os
 import signal
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -32,16 +31,9 @@ from pipeline.bookkeeping import (
     skip_unchanged,
 )
 from pipeline.config import Config
-from pipeline.errors import NoInputError, UsageError
-from pipeline.inputs import (
-    INDEX_NAME,
-    collect_inputs,
-    display_path,
-    links_leaving_tree,
-    output_relpath,
-)
 from pipeline.models import Document
 from pipeline.output import prepare_output_dir, write_index
+from pipeline.planning import plan_run
 from pipeline.tasks import INTERNAL_ERROR_STAGE, Task, TaskProcessor, failed_document, process_task
 from pipeline.workers import (
     DEFAULT_MAX_PAGES,
@@ -65,6 +57,7 @@ __all__ = [
     "Limits",
     "ResultCallback",
     "RunSummary",
+    "StartCallback",
     "Task",
     "TaskProcessor",
     "config_fingerprint",
@@ -77,69 +70,14 @@ __all__ = [
 ]
 
 
+StartCallback = Callable[[Task], None]
+"""Told each task as a worker takes it up (the progress bar names the current document)."""
 Executor = Callable[
     [Iterable[tuple[int, Task]], Config], Generator[tuple[int, Document], None, None]
 ]
 """Runs ``(position, task)`` pairs elsewhere (a cluster) and yields ``(position, document)``
 as each finishes, cancelling the rest when closed; ``run_batch`` still writes, skips and
 indexes."""
-
-
-def plan_run(input_dir: Path, out_dir: Path) -> list[Task]:
-    """The run's tasks in input order; NoInputError for a missing or empty folder.
-
-    Symbolic links leading out of the input folder become tasks that fail without being read.
-    """
-    if not input_dir.is_dir():
-        what = "is not a folder" if input_dir.exists() else "does not exist"
-        raise NoInputError(f"input folder {input_dir} {what}")
-    inputs = collect_inputs(input_dir, exclude=[out_dir])
-    links = links_leaving_tree(input_dir, exclude=[out_dir])
-    if not inputs and not links:
-        raise NoInputError(f"no input files in {input_dir}")
-    ordered = sorted([*inputs, *links], key=lambda path: path.relative_to(input_dir).parts)
-    outputs = output_relpath(ordered, input_dir)
-    refused = set(links)
-    tasks = [
-        Task(
-            path,
-            display_path(path.relative_to(input_dir)),
-            outputs[path],
-            _link_refusal(path) if path in refused else None,
-        )
-        for path in ordered
-    ]
-    _refuse_outputs_over_inputs(tasks, out_dir)
-    return tasks
-
-
-def _refuse_outputs_over_inputs(tasks: Sequence[Task], out_dir: Path) -> None:
-    """UsageError when a result or the index would land on an input (``--out`` is the input
-    folder, or holds it, and an input already has a result's name such as ``report.json``)."""
-    inputs = {Path(os.path.realpath(task.path)): task for task in tasks}
-    clashes = [
-        (task, inputs[real])
-        for task in tasks
-        if (real := Path(os.path.realpath(out_dir / task.output))) in inputs
-    ]
-    index_clash = Path(os.path.realpath(out_dir / INDEX_NAME)) in inputs
-    if not clashes and not index_clash:
-        return
-    example = (
-        f"{display_path(out_dir / INDEX_NAME)}, the run's index"
-        if index_clash
-        else f"{clashes[0][1].display_path}, the result of {clashes[0][0].display_path}"
-    )
-    count = len(clashes) + index_clash
-    raise UsageError(
-        f"--out {display_path(out_dir)} would write over {count} input file(s) (e.g. "
-        f"{example}); choose an output folder outside the input folder"
-    )
-
-
-def _link_refusal(link: Path) -> str:
-    target = display_path(Path(os.readlink(link)))
-    return f"symbolic link to {target}, outside the input folder: not followed"
 
 
 def run_batch(
@@ -151,6 +89,7 @@ def run_batch(
     limits: Limits = NO_LIMITS,
     force: bool = False,
     on_result: ResultCallback | None = None,
+    on_start: StartCallback | None = None,
     process: TaskProcessor | None = None,
     executor: Executor | None = None,
 ) -> RunSummary:
@@ -169,6 +108,8 @@ def run_batch(
     todo: Iterable[tuple[int, Task]] = enumerate(tasks)
     if not force:
         todo = skip_unchanged(todo, out_dir, fingerprint, recorder)
+    if on_start is not None:
+        todo = _announced(todo, on_start)
     work = process or process_task
     results: Generator[tuple[int, Document], None, None]
     if executor is not None:
@@ -190,6 +131,15 @@ def run_batch(
         raise
     index_path = write_index(out_dir, recorder.index())
     return recorder.summary(index_path)
+
+
+def _announced(
+    todo: Iterable[tuple[int, Task]], on_start: StartCallback
+) -> Iterator[tuple[int, Task]]:
+    """The same tasks, each announced as it is taken up (a worker is free for it)."""
+    for position, task in todo:
+        on_start(task)
+        yield position, task
 
 
 STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})

@@ -11,12 +11,17 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.config import Config
-from pipeline.errors import ExitCode, OutputNotWritableError, WorkerStoppedError
+from pipeline.errors import (
+    EncryptedDocumentError,
+    ExitCode,
+    OutputNotWritableError,
+    WorkerStoppedError,
+)
 from pipeline.inputs import display_path
 from pipeline.models import Document, ErrorInfo, Status
 from pipeline.output import (
@@ -83,6 +88,7 @@ class RunSummary:
     counts: Mapping[str, int]  # status -> documents, skipped ones by their earlier status
     index_path: Path
     skipped: int = 0
+    failure_types: Mapping[str, int] = field(default_factory=dict)  # error.type -> failed
 
     @property
     def ok(self) -> int:
@@ -98,8 +104,13 @@ class RunSummary:
 
     @property
     def exit_code(self) -> ExitCode:
-        """A partial document does not fail the run; a failed one does."""
-        return ExitCode.SOME_FAILED if self.failed else ExitCode.OK
+        """A partial document does not fail the run; a failed one does. When every failure
+        is an encrypted PDF without its password, the exit code says so (as OCRmyPDF's)."""
+        if not self.failed:
+            return ExitCode.OK
+        if set(self.failure_types) == {EncryptedDocumentError.__name__}:
+            return ExitCode.ENCRYPTED
+        return ExitCode.SOME_FAILED
 
 
 ResultCallback = Callable[[ItemResult], None]
@@ -174,6 +185,9 @@ class Recorder:
             counts=dict(Counter(entry.status for entry in entries)),
             index_path=index_path,
             skipped=sum(entry.skipped for entry in entries),
+            failure_types=dict(
+                Counter(entry.error["type"] for entry in entries if entry.error is not None)
+            ),
         )
 
 

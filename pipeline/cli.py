@@ -7,6 +7,7 @@ stderr, so ``pipeline run --jsonl | jq`` works while the progress bar shows on t
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import sys
@@ -15,19 +16,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from rich.markup import escape
 
 from pipeline import __version__
 from pipeline.batch import (
@@ -44,6 +37,7 @@ from pipeline.batch import (
 )
 from pipeline.config import Config, OcrMode
 from pipeline.errors import (
+    EncryptedDocumentError,
     ExitCode,
     MissingDependencyError,
     NoInputError,
@@ -53,9 +47,12 @@ from pipeline.errors import (
 )
 from pipeline.inputs import display_path, printable
 from pipeline.models import Document, Status
-from pipeline.output import to_json, to_jsonl
+from pipeline.output import to_json, to_jsonl, write_atomic
 from pipeline.process import process_bytes, process_path
 from pipeline.schema import json_schema
+
+if TYPE_CHECKING:
+    from pipeline.progress import Bar
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -63,7 +60,8 @@ SCHEMA_INDENT = 2
 
 app = typer.Typer(
     name="pipeline",
-    help="Official statements (PDF text layers, .txt files) to clean, structured JSON.",
+    help="Official statements (PDFs, scans and page images read by OCR, text files) to clean, "
+    "structured JSON.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -86,6 +84,29 @@ JsonlOption = Annotated[
 QuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bar, failure lines or summary.")
 ]
+
+
+VerboseOption = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v", help="A line per finished document (also when stderr is not a terminal)."
+    ),
+]
+
+
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
+LogLevelOption = Annotated[
+    LogLevel,
+    typer.Option("--log-level", case_sensitive=False, help="Log records shown on stderr."),
+]
+DEFAULT_INPUT = Path("input")
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 
 class Executor(StrEnum):
@@ -263,23 +284,47 @@ def main_options(
         ),
     ] = False,
 ) -> None:
-    """Official statements (PDF text layers, .txt files) to clean, structured JSON."""
+    """Official statements (PDFs, scans and page images read by OCR, text files) to clean,
+    structured JSON."""
 
 
 @app.command()
 def run(
-    input_dir: Annotated[
-        Path,
+    inputs: Annotated[
+        list[Path] | None,
         typer.Argument(
-            metavar="INPUT_DIR", help="Folder of PDFs and text files, read recursively."
+            metavar="[INPUT]...",
+            help="Files and folders to clean (folders recursively): PDFs, scans and page "
+            "images (PNG, JPEG, TIFF; read by OCR), text files. Default: input/.",
+            show_default=False,
         ),
-    ] = Path("input"),
+    ] = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the JSON results and index.jsonl.")
     ] = Path("output"),
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include",
+            metavar="GLOB",
+            help="Only inputs whose path (relative to its folder) or name matches; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            metavar="GLOB",
+            help="Skip inputs that match; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
     workers: WorkersOption = None,
     password: PasswordOption = None,
     quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+    log_level: LogLevelOption = LogLevel.WARNING,
     jsonl: JsonlOption = False,
     ocr: OcrOption = OcrMode.AUTO,
     lang: LangOption = DEFAULTS.ocr_lang,
@@ -291,11 +336,14 @@ def run(
     executor: ExecutorOption = Executor.LOCAL,
     scheduler: SchedulerOption = None,
 ) -> None:
-    """Clean every file below INPUT_DIR into OUT/<same path>.json, plus OUT/index.jsonl.
+    """Clean every input into OUT/<same path>.json, plus OUT/index.jsonl.
 
     Inputs unchanged since their result was written are skipped (see --force); a run that
-    was killed finishes the rest when started again.
+    was stopped (Ctrl-C, kill, a crash) finishes the rest when started again.
     """
+    from pipeline.progress import RunReport
+
+    _set_log_level(log_level)
     workers = workers or default_workers()
     # Cores left over by the document workers go to the pages of one scanned document; a Dask
     # worker's cores are the cluster's to share out, not this machine's.
@@ -313,13 +361,21 @@ def run(
     with exit_codes(resumable=True):
         if scheduler is not None and executor is not Executor.DASK:
             raise UsageError("--scheduler needs --executor dask")
-        tasks = plan_run(input_dir, out)
+        tasks = plan_run(
+            inputs or [DEFAULT_INPUT], out, include=include or (), exclude=exclude or ()
+        )
         show_progress = stderr_console.is_terminal and not quiet
-        with _progress(len(tasks), enabled=show_progress) as advance:
-            reporter = _result_reporter(advance, jsonl=jsonl, quiet=quiet)
+        with _progress_bar(stderr_console, len(tasks), enabled=show_progress) as bar:
+            report = RunReport(say=say, bar=bar, verbose=verbose, quiet=quiet)
+
+            def on_result(result: ItemResult) -> None:
+                if jsonl:
+                    emit(to_jsonl(result.document))
+                report.finished(result)
+
             if executor is Executor.DASK:
                 summary = _dask_runner()(
-                    tasks, out, config, scheduler=scheduler, force=force, on_result=reporter
+                    tasks, out, config, scheduler=scheduler, force=force, on_result=on_result
                 )
             else:
                 summary = run_batch(
@@ -329,10 +385,11 @@ def run(
                     workers=workers,
                     limits=limits,
                     force=force,
-                    on_result=reporter,
+                    on_result=on_result,
+                    on_start=report.started,
                 )
         if not quiet:
-            say(_summary_line(summary))
+            say(report.summary_line(summary))
     raise typer.Exit(int(summary.exit_code))
 
 
@@ -358,8 +415,23 @@ def clean(
     lang: LangOption = DEFAULTS.ocr_lang,
     dpi: DpiOption = DEFAULTS.ocr_dpi,
     max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the JSON to FILE (atomically) instead of stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    log_level: LogLevelOption = LogLevel.WARNING,
 ) -> None:
-    """Clean one file and print its JSON on stdout (exit 1 when the document failed)."""
+    """Clean one file (PDF, scan, page image or text) and print its JSON on stdout.
+
+    Exit 1 when the document failed, 8 when it is an encrypted PDF without its password.
+    """
+    _set_log_level(log_level)
     config = Config(
         password=password,
         ocr=ocr,
@@ -371,9 +443,27 @@ def clean(
     with exit_codes():
         document = _clean_one(file, config)
         as_dict = document.to_dict(__version__, config_fingerprint(config))
-        emit(to_jsonl(as_dict) if jsonl else to_json(as_dict))
-    failed = document.status is Status.FAILED
-    raise typer.Exit(int(ExitCode.SOME_FAILED if failed else ExitCode.OK))
+        text = to_jsonl(as_dict) if jsonl else to_json(as_dict)
+        if output is None:
+            emit(text)
+        else:
+            write_atomic(output, text)
+    raise typer.Exit(int(_document_exit_code(document)))
+
+
+def _document_exit_code(document: Document) -> ExitCode:
+    if document.status is not Status.FAILED:
+        return ExitCode.OK
+    if document.error is not None and document.error.type == EncryptedDocumentError.__name__:
+        return ExitCode.ENCRYPTED
+    return ExitCode.SOME_FAILED
+
+
+def _set_log_level(level: LogLevel) -> None:
+    """Library and pipeline log records at ``level`` and above go to stderr (this process)."""
+    logging.basicConfig(
+        level=level.value, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @app.command()
@@ -400,9 +490,24 @@ def _clean_one(file: Path, config: Config) -> Document:
     return process_path(file, config, display_path=display_path(file))
 
 
+IDLE_DESCRIPTION = "cleaning"
+
+
 @contextmanager
-def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[], None]]:
-    """A progress bar on stderr; yields the function that advances it by one document."""
+def _progress_bar(console: Console, total: int, *, enabled: bool) -> Iterator[Bar]:
+    """A progress bar on ``console`` (stderr) over ``total`` documents."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from pipeline.progress import Bar
+
     columns = (
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
@@ -411,27 +516,9 @@ def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[], None]]:
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=stderr_console, disable=not enabled) as progress:
-        task_id = progress.add_task("cleaning", total=total)
-        yield lambda: progress.advance(task_id)
-
-
-def _result_reporter(
-    advance: Callable[[], None], *, jsonl: bool, quiet: bool
-) -> Callable[[ItemResult], None]:
-    def report(result: ItemResult) -> None:
-        if jsonl:
-            emit(to_jsonl(result.document))
-        if result.status == Status.FAILED and not quiet:
-            say(f"failed: {result.task.display_path}: {result.error_message}")
-        advance()
-
-    return report
-
-
-def _summary_line(summary: RunSummary) -> str:
-    skipped = f" ({summary.skipped} unchanged, not redone)" if summary.skipped else ""
-    return (
-        f"{summary.total} documents: {summary.ok} ok, {summary.partial} partial, "
-        f"{summary.failed} failed{skipped}; index: {summary.index_path}"
-    )
+    with Progress(*columns, console=console, disable=not enabled) as progress:
+        task_id = progress.add_task(IDLE_DESCRIPTION, total=total)
+        yield Bar(
+            describe=lambda text: progress.update(task_id, description=escape(text)),
+            advance=lambda: progress.advance(task_id),
+        )

@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     MISSING_DEPENDENCY = 3
     NO_INPUT = 4
     OUTPUT_NOT_WRITABLE = 5
+    ENCRYPTED = 8  # every failure an encrypted PDF without its password (OCRmyPDF's code too)
     HANGUP = 129  # 128 + SIGHUP: the terminal went away
     INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C
     TERMINATED = 143  # 128 + SIGTERM: kill, systemd, Docker, a batch scheduler

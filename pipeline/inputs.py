@@ -150,6 +150,13 @@ def output_relpath(inputs: Sequence[Path], root: Path) -> dict[Path, Path]:
     the other.
     """
     relatives = {path: path.relative_to(root) for path in inputs}
+    by_relative = output_relpaths(list(relatives.values()))
+    return {path: by_relative[rel] for path, rel in relatives.items()}
+
+
+def output_relpaths(inputs: Sequence[Path]) -> dict[Path, Path]:
+    """``output_relpath`` for paths already relative to their input folder (each unique)."""
+    relatives = {rel: rel for rel in inputs}
     full_name = set(_sharing_a_stem(relatives.values()))
     while True:
         names = {path: _output_name(rel, rel in full_name) for path, rel in relatives.items()}
