@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -184,6 +185,32 @@ MaxMemoryOption = Annotated[
         show_default=False,
     ),
 ]
+PagesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--pages",
+        metavar="RANGES",
+        help="Read only these pages, e.g. 1-3,7 (PDF pages, image frames, text form-feed pages).",
+        show_default=False,
+    ),
+]
+PAGE_RANGE = re.compile(r"(\d+)(?:-(\d+))?")
+
+
+def parse_pages(ranges: str | None) -> tuple[int, ...] | None:
+    """``"1-3,7"`` -> ``(1, 2, 3, 7)``; a usage error (exit 2) for anything else."""
+    if ranges is None:
+        return None
+    pages: set[int] = set()
+    for part in ranges.split(","):
+        match = PAGE_RANGE.fullmatch(part.strip())
+        first, last = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
+        if not match or first < 1 or last < first:
+            raise typer.BadParameter(f"{ranges}: expected page numbers and ranges like 1-3,7")
+        pages.update(range(first, last + 1))
+    return tuple(sorted(pages))
+
+
 ForceOption = Annotated[
     bool,
     typer.Option(
@@ -330,6 +357,7 @@ def run(
     lang: LangOption = DEFAULTS.ocr_lang,
     dpi: DpiOption = DEFAULTS.ocr_dpi,
     max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
+    pages: PagesOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT_SECONDS,
     max_memory: MaxMemoryOption = None,
     force: ForceOption = False,
@@ -355,6 +383,7 @@ def run(
         ocr_dpi=dpi,
         page_workers=page_workers,
         max_pages=max_pages or None,
+        pages=parse_pages(pages),
     )
     memory = default_max_memory_mb(workers) if max_memory is None else max_memory
     limits = Limits(timeout=timeout or None, max_memory_mb=memory or None)
@@ -415,6 +444,7 @@ def clean(
     lang: LangOption = DEFAULTS.ocr_lang,
     dpi: DpiOption = DEFAULTS.ocr_dpi,
     max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
+    pages: PagesOption = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -439,6 +469,7 @@ def clean(
         ocr_dpi=dpi,
         page_workers=default_workers(),
         max_pages=max_pages or None,
+        pages=parse_pages(pages),
     )
     with exit_codes():
         document = _clean_one(file, config)

@@ -312,7 +312,8 @@ def _read_pages(
 
     def parsed() -> Iterator[tuple[Page, str | None, Image.Image | None]]:
         for number, pdf_page in enumerate(pdf_pages, start=1):
-            yield _read_page(pdf_page, number, config, read_image is not None)
+            if config.pages is None or number in config.pages:
+                yield _read_page(pdf_page, number, config, read_image is not None)
 
     def finish(item: tuple[Page, str | None, Image.Image | None]) -> tuple[Page, str | None]:
         page, warning, image = item

@@ -138,7 +138,11 @@ def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:
         page = read_image(image, number, image_dpi(image) or DEFAULT_IMAGE_DPI, config)
         return replace(page, number=number, reason="page image")
 
-    frames = enumerate(load_page_images(data, media_type), start=1)
+    frames = (
+        (number, image)
+        for number, image in enumerate(load_page_images(data, media_type), start=1)
+        if config.pages is None or number in config.pages
+    )
     futures = bounded_map(read_frame, frames, config.page_workers)
     return Extraction(pages=tuple(f.result() for f in futures), media_type=media_type)
 
@@ -150,12 +154,20 @@ def extract(data: bytes, media_type: str, config: Config) -> Extraction:
     if media_type == "application/pdf":
         return extract_pdf(data, config, page_reader(config))
     if media_type == "text/plain":
-        return extract_text_file(data)
+        return selected_pages(extract_text_file(data), config)
     if media_type in IMAGE_TYPES:
         return extract_images(data, media_type, config)
     raise UnsupportedInputError(
         f"unsupported content ({media_type}): not a PDF, image or text file"
     )
+
+
+def selected_pages(extraction: Extraction, config: Config) -> Extraction:
+    """Only the pages ``--pages`` asks for (a text file's pages are split by form feeds)."""
+    if config.pages is None:
+        return extraction
+    kept = tuple(page for page in extraction.pages if page.number in config.pages)
+    return replace(extraction, pages=kept)
 
 
 def check_has_text(extraction: Extraction, config: Config) -> None:

@@ -358,3 +358,17 @@ def test_help_mentions_scans_images_and_ocr() -> None:
     text = invoke("run", "--help").stdout + invoke("--help").stdout
     for word in ("scans", "images", "OCR"):
         assert word in text
+
+
+def test_pages_reads_only_the_pages_asked_for(tmp_path: Path) -> None:
+    pdf = make_text_pdf(
+        tmp_path / "three.pdf",
+        [("Page one of the statement.",), ("Page two of it.",), ("Page three of it.",)],
+    )
+    result = invoke("clean", pdf, "--pages", "1,3")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    document = json.loads(result.stdout)
+    assert [page["number"] for page in document["pages"]] == [1, 3]
+    assert "two" not in json.dumps(document["body"])
+    assert invoke("clean", pdf, "--pages", "2-1").exit_code == ExitCode.USAGE
+    assert invoke("clean", pdf, "--pages", "x").exit_code == ExitCode.USAGE
