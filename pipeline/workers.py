@@ -17,10 +17,12 @@ import ctypes
 import multiprocessing
 import os
 import resource
+import select
 import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Container, Generator, Iterable, Sequence
 from dataclasses import dataclass
@@ -200,7 +202,7 @@ def _start_worker(
     parent_end, child_end = context.Pipe()
     child = context.Process(  # type: ignore[attr-defined]
         target=_worker_main,
-        args=(child_end, config, limits, process, temp_dir),
+        args=(child_end, config, limits, process, temp_dir, os.getpid()),
         name="pipeline-worker",
         daemon=True,
     )
@@ -336,10 +338,16 @@ def _pool_context() -> BaseContext:
 
 
 def _worker_main(
-    conn: Connection, config: Config, limits: Limits, process: TaskProcessor, temp_dir: Path
+    conn: Connection,
+    config: Config,
+    limits: Limits,
+    process: TaskProcessor,
+    temp_dir: Path,
+    run_pid: int,
 ) -> None:
     """A worker's life: documents in, results out, until told to stop or the parent is gone."""
     _isolate_this_worker(temp_dir)
+    _die_with_run(run_pid)
     while True:
         try:
             job: Job | None = conn.recv()
@@ -400,6 +408,24 @@ def _limit_memory_from_here(limits: Limits) -> int | None:
         cap = min(cap, hard)
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     return cap
+
+
+def _die_with_run(run_pid: int) -> None:
+    """Kill this worker's process group (it and its Tesseracts) as soon as the run's process
+    is gone, even in the middle of a document: killed with ``kill -9``, the run cannot stop
+    its workers, and a worker's parent is the forkserver, which outlives the run as long as a
+    worker holds its end of the run's lifeline. Linux only (``pidfd_open``); elsewhere a
+    worker ends when it next reads from its closed pipe."""
+    try:
+        pidfd = os.pidfd_open(run_pid)
+    except (AttributeError, OSError):
+        return
+
+    def watch() -> None:
+        select.select([pidfd], [], [])  # readable once the process has exited
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="pipeline-run-watch", daemon=True).start()
 
 
 def _die_with_parent() -> None:

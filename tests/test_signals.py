@@ -80,3 +80,28 @@ def test_a_signal_stops_workers_writes_the_index_and_leaves_no_temporary_file(
     assert [(entry["path"], entry["status"]) for entry in index] == [("a-good.txt", "ok")]
     assert sorted(path.name for path in out.iterdir()) == ["a-good.json", "index.jsonl"]
     assert list(temp_root.iterdir()) == []  # neither our run folder nor multiprocessing's
+
+
+def test_the_next_run_removes_what_a_run_killed_with_sigkill_left(tmp_path: Path) -> None:
+    root, out, temp_root = tmp_path / "in", tmp_path / "out", tmp_path / "tmp"
+    temp_root.mkdir()
+    faults.good_text(root / "a-good.txt")
+    faults.self_referencing_pdf(root / "b-never-ends.pdf")
+    env = {**os.environ, "TMPDIR": str(temp_root)}
+    command = [
+        sys.executable, "-m", "pipeline", "run", str(root), "--out", str(out),
+        "--workers", "1", "--timeout", "2", "--quiet",
+    ]  # fmt: skip
+    killed = subprocess.Popen(command, stderr=subprocess.DEVNULL, env=env)
+    wait_until(lambda: (out / "a-good.json").exists(), "the first result never came")
+    wait_until(lambda: len(processes_using(temp_root)) >= 2, "no worker started")
+    (out / ".b-never-ends.json.0123456789ab.tmp").write_text("{")  # as a killed write leaves
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    wait_until(lambda: not processes_using(temp_root), "a worker outlived the killed run")
+    assert list(temp_root.glob("pipeline-run-*"))  # nothing could remove it
+
+    again = subprocess.run(command, capture_output=True, env=env, check=False)
+    assert again.returncode == 1, again.stderr.decode()  # the endless PDF fails by the limit
+    assert not list(temp_root.glob("pipeline-run-*"))
+    assert not list(out.glob(".*.tmp"))
