@@ -1,124 +1,112 @@
-"""Paragraphs → preamble, title, address, body, closing.
+"""Paragraphs → preamble, title, address, body, closing, signature.
 
-A statement opens with a head (issuer, document code, date, language note, then the title), a
-salutation, the body, and a closing formula. The salutation splits head from body; within the
-head, the title is what follows the last preamble-shaped paragraph, and where the layout is known
-it must also look like a title (bold, or at least body-sized). Cue lists are data
-(``pipeline/cues``); the rules below only say how to use them.
+The opening (preamble, title, salutation block) is ``pipeline.opening``'s. The end of a
+statement is read backwards: the signatory block of a letter (a marker, a function, a name, a
+dateline) after the closing, then up to three closing formulas recognised by their function
+(thanks, request, complimentary close, valediction; a parting wish only as the very last).
 """
 
 from __future__ import annotations
 
-import re
-import statistics
+from pipeline.formulas import (
+    closing_function,
+    is_closing,
+    is_parting_exclamation,
+    is_salutation,
+    is_signature_line,
+    is_vocative_line,
+)
+from pipeline.models import BodyParagraph, Kind, Line, Paragraph, Sections
+from pipeline.opening import is_preamble_line, split_opening
+from pipeline.reflow import starts_list_item
 
-from pipeline.cues import CUES
-from pipeline.formulas import is_closing, is_salutation
-from pipeline.models import BodyParagraph, Kind, Origin, Paragraph, Sections
-from pipeline.reflow import SIZE_CHANGE, starts_list_item
+__all__ = ["assign_sections", "is_closing", "is_preamble_line", "is_salutation"]
 
-MAX_CLOSING_PARAGRAPHS = 2
-"""Thanks, then the request to attach the statement to the journal."""
-HEAD_SEARCH_LIMIT = 15
-"""The opening salutation is looked for among this many first paragraphs."""
-HEAD_MAX_CHARS = 300
-"""A head paragraph (preamble or title) is never longer than this."""
-MAX_PREAMBLE_SENTENCE_WORDS = 6
-"""A preamble line ending in a full stop is a date or a reference ("Вена, 6 марта 2024 г.")."""
-OCR_TITLE_SIZE_SHARE = 0.95
-"""OCR: a title is set at least this share of the body text's size; preamble lines are smaller
-(measured on scans: titles 0.98-1.09 of the body size, preamble lines 0.82-0.91)."""
-
-
-def is_preamble_line(text: str) -> bool:
-    """Issuer, document code, date, language note, agenda item: the shapes of a preamble.
-
-    A preamble line is a label, not a sentence: a text ending like a sentence with more than
-    a few words ("Делегация считает, что ...") is body text whatever its first word.
-    """
-    text = " ".join(text.split())
-    if len(text.split()) > MAX_PREAMBLE_SENTENCE_WORDS and re.search(r"[.!?;]$", text):
-        return False
-    return any(pattern.search(text) for pattern in CUES.preamble_patterns)
+MAX_CLOSING_PARAGRAPHS = 3
+"""Thanks, a request to circulate the text, a complimentary close."""
+MAX_SIGNATURE_LINES = 6
+"""A signatory block: marker and name, function, mission, place and date."""
 
 
-def looks_like_body(paragraph: Paragraph) -> bool:
-    """Running text: long, or a sentence ending in a full stop that is no preamble line."""
+def _line_texts(lines: tuple[Line, ...]) -> str:
+    return "\n".join(line.text.strip() for line in lines)
+
+
+def _trailing_signature(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], tuple[str, ...]]:
+    """Split the signatory block off the end: (paragraphs left, its lines). A paragraph that is
+    one signature line as a whole (a function wrapped over two lines) is one line of it."""
+    rest = list(paragraphs)
+    lines: list[str] = []
+    while rest and len(lines) < MAX_SIGNATURE_LINES and len(rest) > 1:
+        last = rest[-1]
+        if is_signature_line(last.text):
+            lines.insert(0, last.text.strip())
+            rest.pop()
+            continue
+        count = 0
+        while count < len(last.lines) - 1 and is_signature_line(last.lines[-1 - count].text):
+            count += 1
+        if count:
+            kept = last.lines[: len(last.lines) - count]
+            lines[:0] = [line.text.strip() for line in last.lines[len(kept) :]]
+            rest[-1] = _without_tail(last, kept)
+        break
+    return rest, tuple(lines)
+
+
+def _without_tail(paragraph: Paragraph, kept: tuple[Line, ...]) -> Paragraph:
+    """The paragraph cut after its ``kept`` lines (a signature split off its end)."""
+    tail = " ".join(line.text.strip() for line in paragraph.lines[len(kept) :])
     text = paragraph.text
-    if len(text) > HEAD_MAX_CHARS:
-        return True
-    return bool(re.search(r"[.!?]$", text)) and len(text.split()) > 6 and not is_preamble_line(text)
+    text = (
+        text[: -len(tail)].rstrip()
+        if tail and text.endswith(tail)
+        else " ".join(line.text.strip() for line in kept)
+    )
+    return Paragraph(text, kept, paragraph.kind)
 
 
-def find_opening_salutation(paragraphs: tuple[Paragraph, ...]) -> int | None:
-    for index, paragraph in enumerate(paragraphs[:HEAD_SEARCH_LIMIT]):
-        if is_salutation(paragraph.text, require_cue=True):
-            return index
-        if looks_like_body(paragraph):
-            return None
-    return None
-
-
-def head_length(paragraphs: tuple[Paragraph, ...]) -> int:
-    """Without a salutation, the head is the run of short paragraphs before running text."""
-    for index, paragraph in enumerate(paragraphs):
-        if looks_like_body(paragraph):
-            return index
-    return 0
-
-
-def body_font_size(paragraphs: tuple[Paragraph, ...]) -> float | None:
-    sizes = [line.size for p in paragraphs for line in p.lines if line.size is not None]
-    return statistics.median(sizes) if sizes else None
-
-
-def looks_like_title(paragraph: Paragraph, body_size: float | None) -> bool:
-    """Bold, or not smaller than the body text; with no layout known, anything may be."""
-    if body_size is None:
-        return True
-    if any(line.bold for line in paragraph.lines):
-        return True
-    sizes = [line.size for line in paragraph.lines if line.size is not None]
-    if not sizes:
-        return False
-    if any(line.origin is Origin.OCR for line in paragraph.lines):
-        # OCR sees no weight and estimates sizes from box heights: relative size decides.
-        return statistics.median(sizes) >= OCR_TITLE_SIZE_SHARE * body_size
-    return statistics.median(sizes) >= body_size - SIZE_CHANGE
-
-
-def split_head(
-    head: tuple[Paragraph, ...], body_size: float | None
-) -> tuple[tuple[str, ...], str | None]:
-    """Preamble lines and the title: the title follows the last preamble-shaped paragraph."""
-    last_preamble = max((i for i, p in enumerate(head) if is_preamble_line(p.text)), default=-1)
-    title_start = len(head)
-    for index in range(len(head) - 1, last_preamble, -1):
-        if not looks_like_title(head[index], body_size):
-            break
-        title_start = index
-    preamble = tuple(p.text for p in head[:title_start])
-    title_parts = [p.text for p in head[title_start:]]
-    return preamble, (" ".join(title_parts) if title_parts else None)
+def _is_signed(signature: tuple[str, ...]) -> bool:
+    """A block that says it was signed, or names a signatory and a function, stands on its own;
+    a lone name or dateline counts only after a closing formula."""
+    return len(signature) >= 2 or any(line.startswith("(") for line in signature)
 
 
 def split_closing(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], str | None]:
-    """Take the closing formula (one or two short paragraphs) off the end of the body."""
+    """Take the closing formulas (at most three short paragraphs) off the end of the body."""
     count = 0
-    while (
-        count < MAX_CLOSING_PARAGRAPHS
-        and count < len(paragraphs)
-        and is_closing(paragraphs[len(paragraphs) - 1 - count].text)
+    if (
+        len(paragraphs) >= 2
+        and is_parting_exclamation(paragraphs[-1].text)
+        and is_closing(paragraphs[-2].text)
     ):
+        count = 1
+    while count < MAX_CLOSING_PARAGRAPHS and count < len(paragraphs) - 1:
+        function = closing_function(paragraphs[-1 - count].text)
+        if function is None or (function == "wish" and count > 0):
+            break
         count += 1
-    if count == 0:
+    if count == 0 or (count == 1 and is_parting_exclamation(paragraphs[-1].text)):
         return paragraphs, None
     closing = "\n".join(p.text for p in paragraphs[len(paragraphs) - count :])
     return paragraphs[: len(paragraphs) - count], closing
 
 
+def split_ending(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], str | None, str | None]:
+    """Body, closing and signature at the end of the document."""
+    rest, signature = _trailing_signature(paragraphs)
+    body, closing = split_closing(rest)
+    if signature and closing is None and not _is_signed(signature):
+        return (*split_closing(paragraphs), None)
+    return body, closing, ("\n".join(signature) if signature else None)
+
+
 def body_kind(paragraph: Paragraph) -> Kind:
-    if is_salutation(paragraph.text, require_cue=False):
+    if is_salutation(paragraph.text, require_cue=False) or (
+        len(paragraph.lines) == 1
+        and is_vocative_line(paragraph.text)
+        and paragraph.text.rstrip().endswith((",", "!", ":"))
+    ):
         return Kind.ADDRESS
     if starts_list_item(paragraph.text):
         return Kind.LIST_ITEM
@@ -127,23 +115,13 @@ def body_kind(paragraph: Paragraph) -> Kind:
 
 def assign_sections(paragraphs: tuple[Paragraph, ...]) -> Sections:
     """Split a document's paragraphs into its sections."""
-    salutation = find_opening_salutation(paragraphs)
-    if salutation is not None:
-        head, address, rest = (
-            paragraphs[:salutation],
-            paragraphs[salutation].text,
-            paragraphs[salutation + 1 :],
-        )
-    else:
-        split_at = head_length(paragraphs)
-        head, address, rest = paragraphs[:split_at], None, paragraphs[split_at:]
-    body_size = body_font_size(rest)
-    preamble, title = split_head(head, body_size)
-    body, closing = split_closing(list(rest))
+    opening = split_opening(paragraphs)
+    body, closing, signature = split_ending(list(opening.body))
     return Sections(
-        preamble=preamble,
-        title=title,
-        address=address,
+        preamble=opening.preamble,
+        title=opening.title,
+        address=_line_texts(opening.address_lines) or None,
         body=tuple(BodyParagraph(p.text, body_kind(p), p.pages, p.lines) for p in body),
         closing=closing,
+        signature=signature,
     )

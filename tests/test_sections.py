@@ -179,11 +179,10 @@ def test_two_paragraph_closing_is_joined_with_a_newline() -> None:
     assert result.body == body(EN_BODY_1)
 
 
-def test_closing_takes_at_most_two_paragraphs() -> None:
-    result = assign_sections(
-        tuple(para(t) for t in ("Mr. Chair,", EN_BODY_1, "Thank you.", "Thank you.", "Thank you."))
-    )
-    assert result.closing == "Thank you.\nThank you."
+def test_closing_takes_at_most_three_paragraphs() -> None:
+    texts = ("Mr. Chair,", EN_BODY_1, "Thank you.", "Thank you.", "Thank you.", "Thank you.")
+    result = assign_sections(tuple(para(t) for t in texts))
+    assert result.closing == "Thank you.\nThank you.\nThank you."
     assert [p.text for p in result.body] == [EN_BODY_1, "Thank you."]
 
 
@@ -257,11 +256,21 @@ def test_small_plain_line_before_the_salutation_is_preamble_not_title() -> None:
     assert result.title is None
 
 
-def test_without_layout_the_same_line_is_the_title() -> None:
+def test_without_layout_a_label_line_is_preamble_and_a_heading_is_the_title() -> None:
     result = assign_sections(
-        tuple(para(t) for t in ("Check against delivery", "Mr. Chair,", EN_BODY_1, EN_BODY_2))
+        tuple(
+            para(t)
+            for t in (
+                "Check against delivery",
+                "Security and cooperation in the region",
+                "Mr. Chair,",
+                EN_BODY_1,
+                EN_BODY_2,
+            )
+        )
     )
-    assert result.title == "Check against delivery"
+    assert result.preamble == ("Check against delivery",)
+    assert result.title == "Security and cooperation in the region"
 
 
 def test_bold_title_after_a_small_line() -> None:
@@ -287,3 +296,132 @@ def test_short_body_sentence_naming_a_mission_is_body() -> None:
     )
     assert result.title == "On the situation in Moldova"
     assert [p.text for p in result.body] == [first, EN_BODY_1, EN_BODY_2]
+
+
+# --- salutation blocks, closings by function, signatory blocks --------------------------------
+
+
+def test_salutation_block_of_several_lines_is_one_address() -> None:
+    lines = ("Mr. President,", "Excellencies,", "Ladies and gentlemen,")
+    result = assign_sections(tuple(para(t) for t in (*lines, EN_BODY_1, EN_BODY_2)))
+    assert result.address == "Mr. President,\nExcellencies,\nLadies and gentlemen,"
+    assert result.title is None
+    assert [p.text for p in result.body] == [EN_BODY_1, EN_BODY_2]
+
+
+def test_salutation_block_reflowed_into_one_paragraph_keeps_its_lines() -> None:
+    lines = ("Mr President", "Secretary-General", "Excellencies")
+    block = Paragraph(" ".join(lines), tuple(make_line(t) for t in lines))
+    result = assign_sections((block, para(EN_BODY_1)))
+    assert result.address == "Mr President\nSecretary-General\nExcellencies"
+    assert result.title is None
+
+
+def test_salutation_in_capitals_after_a_title_is_not_part_of_the_title() -> None:
+    texts = ("Building a Safer World after the Pandemic", "MR. PRESIDENT,", EN_BODY_1)
+    result = assign_sections(tuple(para(t) for t in texts))
+    assert result.title == "Building a Safer World after the Pandemic"
+    assert result.address == "MR. PRESIDENT,"
+
+
+def test_letter_recipient_block_is_preamble_and_the_last_vocative_is_the_address() -> None:
+    texts = (
+        "His Excellency",
+        "Mr. Rafael Moreno",
+        "Secretary-General of the United Nations",
+        "New York",
+        "Dear Secretary-General,",
+        EN_BODY_1,
+    )
+    result = assign_sections(tuple(para(t) for t in texts))
+    assert result.address == "Dear Secretary-General,"
+    assert result.preamble == texts[:4]
+    assert result.title is None
+
+
+def test_opening_thanks_is_body_not_title() -> None:
+    texts = ("Thank you, Mr President.", EN_BODY_1, "Thank you, Mr President.")
+    result = assign_sections(tuple(para(t) for t in texts))
+    assert result.title is None
+    assert [p.text for p in result.body] == ["Thank you, Mr President.", EN_BODY_1]
+    assert result.closing == "Thank you, Mr President."
+
+
+def test_letter_closing_and_signature_block() -> None:
+    texts = (
+        "Уважаемый Виктор Андреевич,",
+        RU_BODY_1,
+        "С уважением,",
+        "(Подпись) И. Кравченко",
+        "Полномочный представитель",
+    )
+    result = assign_sections(tuple(para(t) for t in texts))
+    assert result.closing == "С уважением,"
+    assert result.signature == "(Подпись) И. Кравченко\nПолномочный представитель"
+    assert [p.text for p in result.body] == [RU_BODY_1]
+
+
+def test_signature_lines_reflowed_into_the_closing_paragraph_are_split_off() -> None:
+    lines = ("Thank you, Mr. Chairperson.", "Ambassador Barbara Kovač", "Permanent Representative")
+    tail = Paragraph(" ".join(lines), tuple(make_line(t) for t in lines))
+    result = assign_sections((para("Mr. Chairperson,"), para(EN_BODY_1), tail))
+    assert result.closing == "Thank you, Mr. Chairperson."
+    assert result.signature == "Ambassador Barbara Kovač\nPermanent Representative"
+
+
+def test_a_lone_name_without_a_closing_stays_in_the_body() -> None:
+    result = assign_sections((para("Mr. Chair,"), para(EN_BODY_1), para("Jane Morrow")))
+    assert result.signature is None
+    assert result.body[-1].text == "Jane Morrow"
+
+
+def test_note_verbale_request_and_complimentary_close_are_one_closing() -> None:
+    request = "Просим распространить текст настоящего заявления в качестве официального документа."
+    compliment = (
+        "Постоянное представительство пользуется случаем, чтобы возобновить уверения в своем "
+        "высоком уважении."
+    )
+    result = assign_sections(tuple(para(t) for t in (RU_BODY_1, request, compliment)))
+    assert result.closing == f"{request}\n{compliment}"
+
+
+def test_a_parting_wish_closes_only_as_the_last_formula() -> None:
+    wish = "I wish you every success in your deliberations."
+    last = assign_sections(tuple(para(t) for t in ("Mr. Chair,", EN_BODY_1, wish)))
+    assert last.closing == wish
+    before_thanks = assign_sections(
+        tuple(para(t) for t in ("Mr. Chair,", EN_BODY_1, wish, "I thank you."))
+    )
+    assert before_thanks.closing == "I thank you."
+    assert before_thanks.body[-1].text == wish
+
+
+def test_parting_exclamation_after_thanks_belongs_to_the_closing() -> None:
+    result = assign_sections(
+        tuple(para(t) for t in ("Mr. Chair,", EN_BODY_1, "Thank you.", "Long live peace!"))
+    )
+    assert result.closing == "Thank you.\nLong live peace!"
+
+
+def test_byline_with_nothing_after_it_is_the_title() -> None:
+    texts = (
+        "Вена, 6 марта 2024 года",
+        "Выступление представителя Российской Федерации",
+        "Господин Председатель,",
+        RU_BODY_1,
+    )
+    result = assign_sections(tuple(para(t) for t in texts))
+    assert result.title == "Выступление представителя Российской Федерации"
+    assert result.preamble == ("Вена, 6 марта 2024 года",)
+
+
+def test_bold_title_by_layout_even_in_the_shape_of_a_byline() -> None:
+    result = assign_sections(
+        (
+            laid_out("Вена, 6 марта 2024 года", size=10),
+            laid_out("Выступление главы делегации в ходе общей дискуссии", size=15, bold=True),
+            laid_out("Господин Председатель,"),
+            laid_out(RU_BODY_1),
+        )
+    )
+    assert result.title == "Выступление главы делегации в ходе общей дискуссии"
