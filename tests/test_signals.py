@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests import faults
+from tests.pdfgen import make_image_only_pdf
 
 WAIT_SECONDS = 120.0
 """Upper bound for anything here to happen; only a hang would reach it."""
@@ -105,3 +106,44 @@ def test_the_next_run_removes_what_a_run_killed_with_sigkill_left(tmp_path: Path
     assert again.returncode == 1, again.stderr.decode()  # the endless PDF fails by the limit
     assert not list(temp_root.glob("pipeline-run-*"))
     assert not list(out.glob(".*.tmp"))
+
+
+def running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def tesseracts_of(pid: int) -> list[int]:
+    """Tesseract processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "comm").read_text().strip()
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == pid and command == "tesseract":
+            found.append(int(entry.name))
+    return found
+
+
+def test_sigterm_stops_clean_and_its_tesseracts(tmp_path: Path) -> None:
+    scan = make_image_only_pdf(tmp_path / "scan.pdf", ["Mr. Chairperson,"] * 20)
+    temp_root = tmp_path / "tmp"
+    temp_root.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp_root)}
+    clean = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "clean", str(scan), "--dpi", "1200"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    wait_until(lambda: tesseracts_of(clean.pid), "Tesseract never started")
+    tesseracts = tesseracts_of(clean.pid)
+    clean.send_signal(signal.SIGTERM)
+    _, stderr = clean.communicate(timeout=WAIT_SECONDS)
+    assert clean.returncode == 143, stderr.decode()
+    assert "stopped by SIGTERM" in stderr.decode()
+    assert not [pid for pid in tesseracts if running(pid)]
