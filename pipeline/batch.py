@@ -17,9 +17,8 @@ settings fingerprint is not processed again (``force`` redoes it); its result is
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing
 from pathlib import Path
 
 from pipeline.bookkeeping import (
@@ -34,6 +33,7 @@ from pipeline.config import Config
 from pipeline.models import Document
 from pipeline.output import prepare_output_dir, write_index
 from pipeline.planning import plan_run
+from pipeline.stopping import signals_deferred
 from pipeline.tasks import INTERNAL_ERROR_STAGE, Task, TaskProcessor, failed_document, process_task
 from pipeline.workers import (
     DEFAULT_MAX_PAGES,
@@ -140,16 +140,3 @@ def _announced(
     for position, task in todo:
         on_start(task)
         yield position, task
-
-
-STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
-
-
-@contextmanager
-def signals_deferred() -> Iterator[None]:
-    """A second Ctrl-C or SIGTERM waits until the block is done (the index is being written)."""
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)

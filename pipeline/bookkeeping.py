@@ -33,6 +33,7 @@ from pipeline.output import (
     to_json,
     write_atomic,
 )
+from pipeline.stopping import signals_deferred
 from pipeline.tasks import Task
 
 OUTPUT_STAGE = "output"
@@ -137,12 +138,13 @@ class Recorder:
         unless no output could be (a full disk), which stops the run."""
         task = self._tasks[position]
         as_dict = document.to_dict(__version__, self._fingerprint)
-        problem = self._write(task.output, as_dict)
-        if problem is not None:
-            error = ErrorInfo(type(problem).__name__, str(problem), OUTPUT_STAGE)
-            unwritten = Document(source=document.source, status=Status.FAILED, error=error)
-            as_dict = unwritten.to_dict(__version__, self._fingerprint)
-        self._add(position, as_dict, skipped=False)
+        with signals_deferred():  # a result on disk is a result in the index
+            problem = self._write(task.output, as_dict)
+            if problem is not None:
+                error = ErrorInfo(type(problem).__name__, str(problem), OUTPUT_STAGE)
+                unwritten = Document(source=document.source, status=Status.FAILED, error=error)
+                as_dict = unwritten.to_dict(__version__, self._fingerprint)
+            self._add(position, as_dict, skipped=False)
 
     def _write(self, relpath: Path, as_dict: Mapping[str, object]) -> OutputNotWritableError | None:
         """Write one result inside the output folder; the problem if this output alone

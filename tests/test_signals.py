@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.errors import StopRequested
+from pipeline.stopping import signals_deferred, stop_signals_interrupt
 from tests import faults
 from tests.pdfgen import make_image_only_pdf
 
@@ -147,3 +149,15 @@ def test_sigterm_stops_clean_and_its_tesseracts(tmp_path: Path) -> None:
     assert clean.returncode == 143, stderr.decode()
     assert "stopped by SIGTERM" in stderr.decode()
     assert not [pid for pid in tesseracts if running(pid)]
+
+
+def test_a_stop_during_a_deferred_block_takes_effect_when_it_ends() -> None:
+    done = []
+    with pytest.raises(StopRequested) as stopped, stop_signals_interrupt():
+        with signals_deferred():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(POLL_SECONDS)  # the handler runs here, and waits
+            done.append("the block finished")
+        done.append("never reached")
+    assert done == ["the block finished"]
+    assert stopped.value.exit_code == 143
