@@ -152,12 +152,17 @@ def test_sigterm_stops_clean_and_its_tesseracts(tmp_path: Path) -> None:
 
 
 def test_a_stop_during_a_deferred_block_takes_effect_when_it_ends() -> None:
-    done = []
-    with pytest.raises(StopRequested) as stopped, stop_signals_interrupt():
-        with signals_deferred():
-            os.kill(os.getpid(), signal.SIGTERM)
-            time.sleep(POLL_SECONDS)  # the handler runs here, and waits
-            done.append("the block finished")
-        done.append("never reached")
+    done: list[str] = []
+
+    def deferred_block() -> None:
+        with stop_signals_interrupt():
+            with signals_deferred():
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(POLL_SECONDS)  # the handler runs here, and waits
+                done.append("the block finished")
+            done.append("never reached")
+
+    with pytest.raises(StopRequested) as stopped:
+        deferred_block()
     assert done == ["the block finished"]
     assert stopped.value.exit_code == 143
