@@ -48,6 +48,7 @@ TOPIC_MARKER = re.compile(
     r"\s(?:on|about|regarding|concerning|о|об|по вопросу|в связи с|касательно|щодо|про)\s",
     re.IGNORECASE,
 )
+YEAR = re.compile(r"\b\d{4}\b")  # a dated line is a heading or a dateline, never an address
 POSSESSIVE = re.compile(r"\w['’]s\b")
 INITIALS = re.compile(r"^(?:[^\W\d_]\.){1,3}$")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -116,8 +117,9 @@ def _is_patronymic_name(words: list[str]) -> bool:
 def _is_qualified_office(words: list[str]) -> bool:
     """ "United Nations Secretary-General": capitalised qualifiers, then the office."""
     for index, word in enumerate(words[1:QUALIFIED_OFFICE_WORDS], start=1):
-        if not words[index - 1][:1].isupper():
-            return False
+        qualifier = words[index - 1]
+        if not qualifier[:1].isupper() or qualifier.casefold() in CUES.function_words:
+            return False  # "ADMISSION OF NEW MEMBERS", "TO THE CHAIRMAN" name no addressee
         if is_addressee_word(word):
             return True
     return False
@@ -190,7 +192,7 @@ def is_vocative_line(text: str) -> bool:
     if is_preamble_shaped(stripped) or is_byline(stripped):
         return False
     words = _words(core)
-    if not words or len(words) > MAX_VOCATIVE_WORDS or POSSESSIVE.search(core):
+    if not words or len(words) > MAX_VOCATIVE_WORDS or POSSESSIVE.search(core) or YEAR.search(core):
         return False  # "The Secretary-General's report" names a thing, not an addressee
     phrases = [p for p in re.split(r"\s*[,;]\s*", core) if p]
     if not opens_vocative(phrases[0]) or not all(_continues_vocative(p) for p in phrases[1:]):
@@ -276,6 +278,26 @@ def _is_name(words: list[str]) -> bool:
     return len(capitalised) + len(particles) == len(words) and len(capitalised) >= 2
 
 
+def signature_line_kind(text: str) -> str | None:
+    """What a signatory-block line is: "marker", "function", "dateline", "name", or None."""
+    text = " ".join(text.split())
+    if not text or len(text) > MAX_SIGNATURE_CHARS:
+        return None
+    folded = text.casefold()
+    if folded.startswith(CUES.signature_markers):
+        return "marker"
+    words = _words(text)
+    if len(words) > MAX_SIGNATURE_WORDS or text.endswith(("!", "?", ":", ";")):
+        return None
+    if _starts_with_cue(folded, CUES.signatory_functions) and not SENTENCE_INSIDE.search(text):
+        return "function"
+    if is_preamble_shaped(text) and YEAR.search(text):
+        return "dateline"  # "New York, 21 January 2025"
+    if _is_name([w for w in words if w.casefold() not in CUES.honorifics]):
+        return "name"
+    return None
+
+
 def is_signature_line(text: str) -> bool:
     """A line of a signatory block: "(Signed) J. Doe", a function, a name, a dateline.
 
@@ -286,17 +308,4 @@ def is_signature_line(text: str) -> bool:
     >>> is_signature_line("Let us choose peace.")
     False
     """
-    text = " ".join(text.split())
-    if not text or len(text) > MAX_SIGNATURE_CHARS:
-        return False
-    folded = text.casefold()
-    if folded.startswith(CUES.signature_markers):
-        return True
-    words = _words(text)
-    if len(words) > MAX_SIGNATURE_WORDS or text.endswith(("!", "?", ":", ";")):
-        return False
-    if _starts_with_cue(folded, CUES.signatory_functions) and not SENTENCE_INSIDE.search(text):
-        return True
-    if is_preamble_shaped(text) and re.search(r"\d{4}", text):
-        return True  # a dateline: "New York, 21 January 2025"
-    return _is_name([w for w in words if w.casefold() not in CUES.honorifics])
+    return signature_line_kind(text) is not None

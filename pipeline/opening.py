@@ -188,8 +188,22 @@ def split_opening(paragraphs: tuple[Paragraph, ...]) -> Opening:
             body[0] = _rest_of(first_body, attached)
             after = [item for item in after if item[0] != end]
         body = _regroup(after, paragraphs) + body
-    preamble, title = split_head(tuple(_regroup(head, paragraphs)), tuple(body))
+    head_paragraphs = _regroup(head, paragraphs)
+    if not address and head_paragraphs and body and _flows_into(head_paragraphs[-1], body[0]):
+        # The first lines of the body's first paragraph, split off by a short first line: a
+        # paragraph's opening words are never a title.
+        body[0] = _joined(head_paragraphs.pop(), body[0])
+    preamble, title = split_head(tuple(head_paragraphs), tuple(body))
     return Opening(preamble, title, address, tuple(body))
+
+
+def _flows_into(paragraph: Paragraph, following: Paragraph) -> bool:
+    """``following`` continues ``paragraph``'s sentence: it opens in lower case after no stop."""
+    return following.text[:1].islower() and not SENTENCE_END.search(paragraph.text.rstrip())
+
+
+def _joined(first: Paragraph, second: Paragraph) -> Paragraph:
+    return Paragraph(f"{first.text.rstrip()} {second.text.lstrip()}", first.lines + second.lines)
 
 
 def _ends_paragraph(lines: list[tuple[int, Line]], stop: int) -> bool:
@@ -235,12 +249,16 @@ def _not_smaller_than_body(paragraph: Paragraph, body_size: float | None) -> boo
 
 
 def _title_by_layout(
-    head: tuple[Paragraph, ...], body_size: float | None
+    head: tuple[Paragraph, ...], body_size: float | None, column: tuple[float, float] | None
 ) -> tuple[int, int] | None:
     """The run of prominent head paragraphs set largest (the last such run on a tie)."""
     runs: list[tuple[int, int]] = []
     for index, paragraph in enumerate(head):
-        if is_prominent(paragraph, body_size) and not is_preamble_shaped(paragraph.text):
+        if (
+            is_prominent(paragraph, body_size)
+            and not is_preamble_shaped(paragraph.text)
+            and not is_right_aligned(paragraph, column)
+        ):
             if runs and runs[-1][1] == index:
                 runs[-1] = (runs[-1][0], index + 1)
             else:
@@ -252,8 +270,26 @@ def _title_by_layout(
     )
 
 
+def text_column(paragraphs: tuple[Paragraph, ...]) -> tuple[float, float] | None:
+    """The body's left and right edges (points), where the lines have boxes."""
+    boxes = [line.box for p in paragraphs for line in p.lines if line.box is not None]
+    if not boxes:
+        return None
+    return min(b.x0 for b in boxes), max(b.x1 for b in boxes)
+
+
+def is_right_aligned(paragraph: Paragraph, column: tuple[float, float] | None) -> bool:
+    """Set in the right half of the text column, like a letter's date, reference or recipient
+    block: never a title."""
+    boxes = [line.box for line in paragraph.lines]
+    if column is None or not boxes or any(box is None for box in boxes):
+        return False
+    middle = (column[0] + column[1]) / 2
+    return all(box is not None and box.x0 > middle for box in boxes)
+
+
 def _title_by_position(
-    head: tuple[Paragraph, ...], body_size: float | None
+    head: tuple[Paragraph, ...], body_size: float | None, column: tuple[float, float] | None
 ) -> tuple[int, int] | None:
     """The paragraphs after the last preamble-shaped or vocative one, if they read as a heading."""
     start = len(head)
@@ -262,12 +298,13 @@ def _title_by_position(
         byline = (
             is_byline(paragraph.text)
             and not is_preamble_shaped(paragraph.text)  # one naming a person stays preamble
-            and index == len(head) - 1
-        )
+            and (index == len(head) - 1 or head[index + 1].text[:1].islower())
+        )  # a byline is the title when nothing follows it but its own wrapped words
         if (
             (is_preamble_line(paragraph.text) and not byline)
             or is_vocative_paragraph(paragraph)
             or not _not_smaller_than_body(paragraph, body_size)
+            or is_right_aligned(paragraph, column)
         ):
             break
         start = index
@@ -291,9 +328,32 @@ def split_head(
 ) -> tuple[tuple[str, ...], str | None]:
     """Preamble lines and the title."""
     body_size = body_font_size(body)
-    run = _title_by_layout(head, body_size) or _title_by_position(head, body_size)
+    column = text_column(body)
+    run = _title_by_layout(head, body_size, column) or _title_by_position(head, body_size, column)
     if run is None:
-        return tuple(p.text for p in head), None
+        return preamble_lines(head), None
     start, stop = run
-    preamble = tuple(p.text for p in head[:start] + head[stop:])
+    preamble = preamble_lines(head[:start] + head[stop:])
     return preamble, " ".join(p.text for p in head[start:stop])
+
+
+def preamble_lines(paragraphs: tuple[Paragraph, ...]) -> tuple[str, ...]:
+    """The preamble as the lines it was set in (issuer, code, date and labels each on its own,
+    even where reflow joined them); a line broken after a hyphen is joined back."""
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        texts = [line.text.strip() for line in paragraph.lines] or [paragraph.text]
+        if len(texts) == 1:
+            lines.append(paragraph.text.strip())
+            continue
+        for text in texts:
+            if (
+                lines
+                and lines[-1].endswith("-")
+                and lines[-1][-2:-1].isalpha()
+                and text[:1].islower()
+            ):
+                lines[-1] = lines[-1][:-1] + text
+            else:
+                lines.append(text)
+    return tuple(line for line in lines if line)

@@ -15,6 +15,7 @@ from pipeline.formulas import (
     is_salutation,
     is_signature_line,
     is_vocative_line,
+    signature_line_kind,
 )
 from pipeline.models import BodyParagraph, Kind, Line, Paragraph, Sections
 from pipeline.opening import is_preamble_line, split_opening
@@ -68,8 +69,9 @@ def _without_tail(paragraph: Paragraph, kept: tuple[Line, ...]) -> Paragraph:
 
 def _is_signed(signature: tuple[str, ...]) -> bool:
     """A block that says it was signed, or names a signatory and a function, stands on its own;
-    a lone name or dateline counts only after a closing formula."""
-    return len(signature) >= 2 or any(line.startswith("(") for line in signature)
+    names or a dateline alone count only after a closing formula."""
+    kinds = {signature_line_kind(line) for line in signature}
+    return "marker" in kinds or {"function", "name"} <= kinds
 
 
 def split_closing(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], str | None]:

@@ -425,3 +425,56 @@ def test_bold_title_by_layout_even_in_the_shape_of_a_byline() -> None:
         )
     )
     assert result.title == "Выступление главы делегации в ходе общей дискуссии"
+
+
+def test_byline_title_wrapped_over_two_paragraphs_is_one_title() -> None:
+    texts = (
+        "Нью-Йорк, 23 октября 2024 года",
+        "Выступление представителя Российской Федерации в",
+        "порядке осуществления права на ответ",
+        "ГОСПОДИН ПРЕДСЕДАТЕЛЬ,",
+        RU_BODY_1,
+    )
+    result = assign_sections(tuple(para(t) for t in texts))
+    assert result.title == " ".join(texts[1:3])
+    assert result.address == "ГОСПОДИН ПРЕДСЕДАТЕЛЬ,"
+
+
+def test_opening_words_split_off_their_paragraph_are_body_not_title() -> None:
+    texts = ("May I first", "congratulate you, Sir, on your election.", EN_BODY_1)
+    result = assign_sections(tuple(para(t) for t in texts))
+    assert result.title is None
+    assert result.body[0].text == "May I first congratulate you, Sir, on your election."
+
+
+def test_right_aligned_reference_block_of_a_letter_is_preamble_not_title() -> None:
+    result = assign_sections(
+        (
+            Paragraph(
+                "Geneva, the third of July", (boxed("Geneva, the third of July", 60, x0=380),)
+            ),
+            Paragraph("Madam Chair,", (boxed("Madam Chair,", 100),)),
+            Paragraph(EN_BODY_1, (boxed(EN_BODY_1, 130, x1=520),)),
+        )
+    )
+    assert result.title is None
+    assert result.preamble == ("Geneva, the third of July",)
+
+
+def test_two_name_like_lines_without_a_closing_are_no_signature() -> None:
+    texts = ("Mr. Chair,", EN_BODY_1, "VPB FINANCE S.A.", "Luxembourg, Grand Duchy of Luxembourg")
+    result = assign_sections(tuple(para(t) for t in texts))
+    assert result.signature is None
+
+
+def test_a_name_and_a_function_without_a_closing_are_a_signature() -> None:
+    texts = ("Mr. Chair,", EN_BODY_1, "Jane Morrow", "Permanent Representative")
+    result = assign_sections(tuple(para(t) for t in texts))
+    assert result.signature == "Jane Morrow\nPermanent Representative"
+
+
+def test_preamble_keeps_the_lines_reflow_joined() -> None:
+    lines = ("Permanent Mission of Examplestan to the United Nations", "New York, 21 May 2025")
+    joined = Paragraph(" ".join(lines), tuple(make_line(t) for t in lines))
+    result = assign_sections((joined, para("Madam President,"), para(EN_BODY_1)))
+    assert result.preamble == lines
