@@ -41,6 +41,7 @@ from pipeline.workers import (
     NO_LIMITS,
     WORKER_ENV,
     Limits,
+    PageCallback,
     default_max_memory_mb,
     default_workers,
     run_here,
@@ -90,6 +91,7 @@ def run_batch(
     force: bool = False,
     on_result: ResultCallback | None = None,
     on_start: StartCallback | None = None,
+    on_page: PageCallback | None = None,
     process: TaskProcessor | None = None,
     executor: Executor | None = None,
 ) -> RunSummary:
@@ -115,9 +117,9 @@ def run_batch(
     if executor is not None:
         results = executor(todo, config)
     elif workers == 1 and not limits.enforced:
-        results = run_here(todo, config, work)
+        results = run_here(todo, config, work, on_page)
     else:
-        results = run_isolated(todo, config, min(workers, len(tasks)), limits, work)
+        results = run_isolated(todo, config, min(workers, len(tasks)), limits, work, on_page)
     # closing(): on Ctrl-C or an error the workers are stopped now, not when garbage-collected.
     try:
         with closing(results):

@@ -265,6 +265,7 @@ def run(
                     force=force,
                     on_result=on_result,
                     on_start=report.started,
+                    on_page=report.page,
                 )
         if not quiet:
             say(report.summary_line(summary))
@@ -320,7 +321,7 @@ def clean(
         max_pages=max_pages or None,
         pages=parse_pages(pages),
     )
-    with exit_codes():
+    with exit_codes(), _page_status(enabled=stderr_console.is_terminal):
         document = _clean_one(file, config)
         as_dict = document.to_dict(__version__, config_fingerprint(config))
         text = to_jsonl(as_dict) if jsonl else to_json(as_dict)
@@ -402,3 +403,24 @@ def _progress_bar(console: Console, total: int, *, enabled: bool) -> Iterator[Ba
             describe=lambda text: progress.update(task_id, description=escape(text)),
             advance=lambda: progress.advance(task_id),
         )
+
+
+@contextmanager
+def _page_status(*, enabled: bool) -> Iterator[None]:
+    """On a terminal, ``clean`` shows how many pages it has read (a scan takes minutes)."""
+    if not enabled:
+        yield
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from pipeline.pageprogress import PageProgress, listening
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, console=stderr_console, transient=True) as progress:
+        task_id = progress.add_task("reading", total=None)
+
+        def show(page: PageProgress) -> None:
+            progress.update(task_id, description=f"reading {page}")
+
+        with listening(show):
+            yield

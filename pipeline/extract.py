@@ -47,6 +47,7 @@ from pipeline.errors import (
 from pipeline.failures import explain
 from pipeline.lexicon import WORD, known_share
 from pipeline.models import Box, Extraction, Line, Origin, Page
+from pipeline.pageprogress import page_done
 from pipeline.parallel import bounded_map
 
 PageReader = Callable[[Image.Image, int], Page]
@@ -323,9 +324,15 @@ def _read_pages(
 
     pages: list[Page] = []
     warnings: list[str] = []
+    total = (
+        len(pdf_pages)
+        if config.pages is None
+        else len(set(config.pages) & set(range(1, len(pdf_pages) + 1)))
+    )
     for future in bounded_map(finish, parsed(), config.page_workers):
         page, warning = future.result()
         pages.append(page)
+        page_done(len(pages), total)
         if warning:
             warnings.append(warning)
     return pages, warnings

@@ -49,6 +49,7 @@ from pipeline.models import (
     Status,
 )
 from pipeline.ocr import OcrEngine, TesseractEngine, check_available, latin_only_languages
+from pipeline.pageprogress import page_done
 from pipeline.parallel import bounded_map
 from pipeline.reflow import build_paragraphs
 from pipeline.repair import repair_pages
@@ -143,8 +144,11 @@ def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:
         for number, image in enumerate(load_page_images(data, media_type), start=1)
         if config.pages is None or number in config.pages
     )
-    futures = bounded_map(read_frame, frames, config.page_workers)
-    return Extraction(pages=tuple(f.result() for f in futures), media_type=media_type)
+    pages: list[Page] = []
+    for future in bounded_map(read_frame, frames, config.page_workers):
+        pages.append(future.result())
+        page_done(len(pages), len(config.pages) if config.pages else None)
+    return Extraction(pages=tuple(pages), media_type=media_type)
 
 
 def extract(data: bytes, media_type: str, config: Config) -> Extraction:

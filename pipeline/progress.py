@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pipeline.bookkeeping import ItemResult, RunSummary
 from pipeline.inputs import printable
 from pipeline.models import Status
+from pipeline.pageprogress import PageProgress
 from pipeline.tasks import Task
 
 MAX_SHOWN_NAME = 40
@@ -46,6 +47,10 @@ class RunReport:
 
     def started(self, task: Task) -> None:
         self.bar.describe(shortened(task.display_path))
+
+    def page(self, task: Task, progress: PageProgress) -> None:
+        """A page of a document in progress is done: the bar says which (OCR takes long)."""
+        self.bar.describe(f"{shortened(task.display_path)} {progress}")
 
     def finished(self, result: ItemResult) -> None:
         pages = _pages(result.document)

@@ -25,7 +25,9 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Container, Generator, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
@@ -41,6 +43,7 @@ from pipeline.errors import (
 )
 from pipeline.failures import DECOMPRESSION_BOMB
 from pipeline.models import Document, ErrorInfo, Status
+from pipeline.pageprogress import PageProgress, listening
 from pipeline.tasks import Task, TaskProcessor, failed_document
 
 WORKER_ENV = {"OMP_THREAD_LIMIT": "1"}
@@ -123,19 +126,29 @@ def default_max_memory_mb(workers: int) -> int:
 
 
 def run_here(
-    todo: Iterable[tuple[int, Task]], config: Config, process: TaskProcessor
+    todo: Iterable[tuple[int, Task]],
+    config: Config,
+    process: TaskProcessor,
+    on_page: PageCallback | None = None,
 ) -> Generator[tuple[int, Document], None, None]:
     """The same per-document code, in this process (``workers`` 1 without limits)."""
     for position, task in todo:
-        yield position, process(task, config)
+        if on_page is None:
+            yield position, process(task, config)
+            continue
+        with listening(partial(on_page, task)):
+            document = process(task, config)
+        yield position, document
 
 
 # --- isolated workers -----------------------------------------------------------------------
 
 Job = tuple[int, Task]
-Reply = tuple[int, Document | PipelineError | None, bool]
+Reply = tuple[int, Document | PipelineError | PageProgress | None, bool]
 """(position, the Document or a run-level error, whether the worker retires after it); a
-Document of None says the worker has started the document, which starts its limits."""
+Document of None says the worker has started the document, which starts its limits; a
+``PageProgress`` tells how far it has read."""
+PageCallback = Callable[[Task, PageProgress], None]
 
 
 @dataclass(slots=True)
@@ -153,6 +166,7 @@ def run_isolated(
     workers: int,
     limits: Limits,
     process: TaskProcessor,
+    on_page: PageCallback | None = None,
 ) -> Generator[tuple[int, Document], None, None]:
     """Yield ``(position, document)`` as documents finish, one document per worker at a time.
 
@@ -178,7 +192,7 @@ def run_isolated(
                 return
             ready = set(wait(_waitables(busy), timeout=_seconds_to_deadline(busy)))
             for worker in list(busy):
-                outcome = _outcome(worker, ready, limits)
+                outcome = _outcome(worker, ready, limits, on_page)
                 if outcome is None:
                     continue
                 busy.remove(worker)
@@ -234,7 +248,7 @@ def _seconds_to_deadline(busy: Sequence[_Worker]) -> float | None:
 
 
 def _outcome(
-    worker: _Worker, ready: Container[object], limits: Limits
+    worker: _Worker, ready: Container[object], limits: Limits, on_page: PageCallback | None
 ) -> tuple[int, Document, bool] | None:
     """(position, document, worker still usable) once the worker's job is over, else None."""
     assert worker.job is not None
@@ -248,6 +262,10 @@ def _outcome(
         _, document, retiring = reply
         if document is None:
             _start_document_limits(worker, limits)
+            return None
+        if isinstance(document, PageProgress):
+            if on_page is not None:
+                on_page(task, document)
             return None
         if isinstance(document, PipelineError):
             raise document  # a run-level error inside the worker stops the run
@@ -361,9 +379,15 @@ def _worker_main(
             conn.send((position, None, False))  # started: the document's limits run from now
         except OSError:
             return
+
+        def tell(progress: PageProgress, position: int = position) -> None:
+            with suppress(OSError):
+                conn.send((position, progress, False))
+
         result: Document | PipelineError
         try:
-            result = process(task, config)
+            with listening(tell):
+                result = process(task, config)
         except PipelineError as exc:  # run-level: the parent stops the run
             result = exc
         except MemoryError:  # raised outside the stages' own guards

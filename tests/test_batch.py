@@ -234,3 +234,22 @@ def test_an_executor_gets_only_the_work_left_and_the_run_records_its_results(
     assert handed == ["b.txt"]
     assert summary.skipped == len(tasks) - 1
     assert "Peru" in (tmp_path / "out" / "b.json").read_text("utf-8")
+
+
+@pytest.mark.parametrize("limits", [batch.Limits(), batch.Limits(timeout=120.0)])
+def test_page_progress_reaches_the_parent_from_workers_and_in_process(
+    tmp_path: Path, limits: batch.Limits
+) -> None:
+    from pipeline.pageprogress import PageProgress
+    from tests.pdfgen import make_text_pdf
+
+    (tmp_path / "in").mkdir()
+    make_text_pdf(tmp_path / "in" / "three.pdf", [("One.",), ("Two.",), ("Three.",)])
+    tasks = batch.plan_run(tmp_path / "in", tmp_path / "out")
+    seen: list[tuple[str, PageProgress]] = []
+    batch.run_batch(
+        tasks, tmp_path / "out", Config(), workers=1, limits=limits,
+        on_page=lambda task, progress: seen.append((task.display_path, progress)),
+    )  # fmt: skip
+    assert seen == [("three.pdf", PageProgress(done, 3)) for done in (1, 2, 3)]
+    assert str(seen[-1][1]) == "page 3/3"
