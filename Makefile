@@ -16,12 +16,12 @@ lock_hash = $(shell sha256sum $(1) | cut -c1-16)
 RUN_STAMP := $(VENV)/.installed-run-$(call lock_hash,requirements.lock)
 DEV_STAMP := $(VENV)/.installed-dev-$(call lock_hash,requirements-dev.lock)
 
-.PHONY: run test lint bench samples system-deps
+.PHONY: run test lint bench samples system-deps system-deps-test
 
 run: system-deps $(RUN_STAMP)
 	$(BIN)/pipeline run input --out output
 
-test: system-deps lint
+test: system-deps-test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
@@ -37,6 +37,10 @@ samples: $(DEV_STAMP)
 
 system-deps:
 	PYTHON=$(PYTHON) bash scripts/install-system-deps.sh
+
+# The tests also need headless Chromium (review page); running the pipeline does not.
+system-deps-test:
+	PYTHON=$(PYTHON) WITH_TEST_DEPS=1 bash scripts/install-system-deps.sh
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \

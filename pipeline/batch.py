@@ -30,6 +30,7 @@ from pipeline.bookkeeping import (
     skip_unchanged,
 )
 from pipeline.config import Config
+from pipeline.inputs import display_path
 from pipeline.models import Document
 from pipeline.output import prepare_output_dir, write_index
 from pipeline.planning import plan_run
@@ -94,6 +95,7 @@ def run_batch(
     on_page: PageCallback | None = None,
     process: TaskProcessor | None = None,
     executor: Executor | None = None,
+    formats: Sequence[str] = (),
 ) -> RunSummary:
     """Process every task, write each result and the index; return the counts by status.
 
@@ -101,15 +103,17 @@ def run_batch(
     documents); ``workers`` 1 with no limits runs them in this process instead. Inputs whose
     earlier result is still valid are skipped unless ``force``. ``process`` replaces
     ``process_task`` (it must be a picklable module-level function); ``executor`` replaces
-    the local workers altogether (limits are then the executor's business).
+    the local workers altogether (limits are then the executor's business). ``formats`` names
+    renderings written beside each JSON result (``md``, ``txt``: ``render.FORMATS``).
     Run-level errors (a missing dependency, a full disk) propagate and stop the run.
     """
     prepare_output_dir(out_dir)
     fingerprint = config_fingerprint(config)
-    recorder = Recorder(tasks, out_dir, fingerprint, on_result)
+    extra = tuple(fmt for fmt in formats if fmt != "json")
+    recorder = Recorder(tasks, out_dir, fingerprint, on_result, extra)
     todo: Iterable[tuple[int, Task]] = enumerate(tasks)
     if not force:
-        todo = skip_unchanged(todo, out_dir, fingerprint, recorder)
+        todo = skip_unchanged(todo, out_dir, fingerprint, recorder, extra)
     if on_start is not None:
         todo = _announced(todo, on_start)
     work = process or process_task
@@ -133,6 +137,39 @@ def run_batch(
         raise
     index_path = write_index(out_dir, recorder.index())
     return recorder.summary(index_path)
+
+
+def iter_documents(
+    paths: Iterable[Path],
+    config: Config | None = None,
+    *,
+    workers: int | None = None,
+    limits: Limits | None = None,
+) -> Iterator[Document]:
+    """Process many files with a run's isolation (each document in a worker process under the
+    run's default time and memory limits), yielding each ``Document`` as it finishes, in
+    finishing order; ``Document.source.path`` says which input it is. Nothing is written.
+
+    Stopping early (``break``, closing the iterator) stops the workers.
+    """
+    tasks = [
+        Task(Path(path), display_path(Path(path)), Path(f"{n}.json"))
+        for n, path in enumerate(paths)
+    ]
+    if not tasks:
+        return
+    config = config or Config()
+    workers = min(workers or default_workers(), len(tasks))
+    if limits is None:
+        limits = Limits(DEFAULT_TIMEOUT_SECONDS, default_max_memory_mb(workers))
+    results = (
+        run_here(enumerate(tasks), config, process_task)
+        if workers == 1 and not limits.enforced
+        else run_isolated(enumerate(tasks), config, workers, limits, process_task)
+    )
+    with closing(results):
+        for _position, document in results:
+            yield document
 
 
 def _announced(

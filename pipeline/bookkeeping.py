@@ -23,7 +23,7 @@ from pipeline.errors import (
     WorkerStoppedError,
 )
 from pipeline.inputs import display_path
-from pipeline.models import Document, ErrorInfo, Status
+from pipeline.models import SCHEMA_VERSION, Document, ErrorInfo, Status
 from pipeline.output import (
     IndexEntry,
     check_replaceable,
@@ -33,6 +33,8 @@ from pipeline.output import (
     to_json,
     write_atomic,
 )
+from pipeline.ownership import is_own_result
+from pipeline.render import render
 from pipeline.stopping import signals_deferred
 from pipeline.tasks import Task
 
@@ -126,7 +128,9 @@ class Recorder:
         out_dir: Path,
         fingerprint: str,
         on_result: ResultCallback | None,
+        formats: Sequence[str] = (),
     ) -> None:
+        self._formats = formats  # renderings written beside the JSON
         self._tasks = tasks
         self._out_dir = out_dir
         self._fingerprint = fingerprint
@@ -139,24 +143,33 @@ class Recorder:
         task = self._tasks[position]
         as_dict = document.to_dict(__version__, self._fingerprint)
         with signals_deferred():  # a result on disk is a result in the index
-            problem = self._write(task.output, as_dict)
+            # A rendering may replace a file only where our own result stood before it.
+            renderings_ours = is_own_result(self._out_dir / task.output)
+            problem = self._write(task.output, to_json(as_dict))
+            for fmt in self._formats if problem is None else ():
+                path = task.output.with_suffix(f".{fmt}")
+                problem = self._write(path, render(document, fmt), replaceable=renderings_ours)
             if problem is not None:
                 error = ErrorInfo(type(problem).__name__, str(problem), OUTPUT_STAGE)
                 unwritten = Document(source=document.source, status=Status.FAILED, error=error)
                 as_dict = unwritten.to_dict(__version__, self._fingerprint)
             self._add(position, as_dict, skipped=False)
 
-    def _write(self, relpath: Path, as_dict: Mapping[str, object]) -> OutputNotWritableError | None:
-        """Write one result inside the output folder; the problem if this output alone
-        cannot be written."""
+    def _write(
+        self, relpath: Path, text: str, *, replaceable: bool = False
+    ) -> OutputNotWritableError | None:
+        """Write one output inside the output folder; the problem if this output alone
+        cannot be written. A file already there is replaced only if it is a result of ours
+        (or ``replaceable``: a rendering beside our own earlier result)."""
         if leaves_folder(self._out_dir, relpath):
             return OutputNotWritableError(
                 f"cannot write {display_path(relpath)}: the path leads out of the output "
                 "folder through a symbolic link"
             )
         try:
-            check_replaceable(self._out_dir / relpath)
-            write_atomic(self._out_dir / relpath, to_json(as_dict))
+            if not replaceable:
+                check_replaceable(self._out_dir / relpath)
+            write_atomic(self._out_dir / relpath, text)
         except OutputNotWritableError as exc:
             if fails_every_write(exc):
                 raise
@@ -210,12 +223,18 @@ def _index_entry(
 
 
 def skip_unchanged(
-    todo: Iterable[tuple[int, Task]], out_dir: Path, fingerprint: str, recorder: Recorder
+    todo: Iterable[tuple[int, Task]],
+    out_dir: Path,
+    fingerprint: str,
+    recorder: Recorder,
+    formats: Sequence[str] = (),
 ) -> Iterator[tuple[int, Task]]:
-    """The tasks to run; the others are recorded from their earlier result as they are met."""
+    """The tasks to run; the others are recorded from their earlier result as they are met
+    (a rendering asked for now but missing from the earlier run makes an input run again)."""
     for position, task in todo:
         earlier = _still_valid_result(task, out_dir, fingerprint)
-        if earlier is None:
+        rendered = all((out_dir / task.output.with_suffix(f".{f}")).is_file() for f in formats)
+        if earlier is None or not rendered:
             yield position, task
         else:
             recorder.reuse(position, earlier)
@@ -239,6 +258,8 @@ def _still_valid_result(task: Task, out_dir: Path, fingerprint: str) -> dict[str
         return None
     if pipeline.get("version") != __version__ or pipeline.get("config") != fingerprint:
         return None
+    if earlier.get("schema_version") != SCHEMA_VERSION:
+        return None  # written in an older format by a build that kept the version number
     if isinstance(error, dict) and error.get("stage") == WorkerStoppedError.stage:
         return None
     if source.get("sha256") != _sha256_of(task.path):

@@ -64,12 +64,14 @@ from pipeline.options import (
     QuietOption,
     SchedulerOption,
     TimeoutOption,
+    ToOption,
     VerboseOption,
     WorkersOption,
     parse_pages,
 )
 from pipeline.output import to_json, to_jsonl, write_atomic
 from pipeline.process import process_bytes, process_path
+from pipeline.render import parse_formats, render
 from pipeline.schema import json_schema
 from pipeline.stopping import stop_signals_interrupt
 
@@ -212,6 +214,7 @@ def run(
     force: ForceOption = False,
     executor: ExecutorOption = Executor.LOCAL,
     scheduler: SchedulerOption = None,
+    to: ToOption = "json",
 ) -> None:
     """Clean every input into OUT/<same path>.json, plus OUT/index.jsonl.
 
@@ -239,8 +242,13 @@ def run(
     with exit_codes(resumable=True):
         if scheduler is not None and executor is not Executor.DASK:
             raise UsageError("--scheduler needs --executor dask")
+        formats = parse_formats(to)
         tasks = plan_run(
-            inputs or [DEFAULT_INPUT], out, include=include or (), exclude=exclude or ()
+            inputs or [DEFAULT_INPUT],
+            out,
+            include=include or (),
+            exclude=exclude or (),
+            renderings=any(fmt != "json" for fmt in formats),
         )
         show_progress = stderr_console.is_terminal and not quiet
         with _progress_bar(stderr_console, len(tasks), enabled=show_progress) as bar:
@@ -253,7 +261,13 @@ def run(
 
             if executor is Executor.DASK:
                 summary = _dask_runner()(
-                    tasks, out, config, scheduler=scheduler, force=force, on_result=on_result
+                    tasks,
+                    out,
+                    config,
+                    scheduler=scheduler,
+                    force=force,
+                    on_result=on_result,
+                    formats=formats,
                 )
             else:
                 summary = run_batch(
@@ -266,6 +280,7 @@ def run(
                     on_result=on_result,
                     on_start=report.started,
                     on_page=report.page,
+                    formats=formats,
                 )
         if not quiet:
             say(report.summary_line(summary))
@@ -306,6 +321,7 @@ def clean(
         ),
     ] = None,
     log_level: LogLevelOption = LogLevel.WARNING,
+    to: ToOption = "json",
 ) -> None:
     """Clean one file (PDF, scan, page image or text) and print its JSON on stdout.
 
@@ -321,10 +337,17 @@ def clean(
         max_pages=max_pages or None,
         pages=parse_pages(pages),
     )
-    with exit_codes(), _page_status(enabled=stderr_console.is_terminal):
-        document = _clean_one(file, config)
-        as_dict = document.to_dict(__version__, config_fingerprint(config))
-        text = to_jsonl(as_dict) if jsonl else to_json(as_dict)
+    with exit_codes():
+        formats = parse_formats(to)
+        if len(formats) > 1:
+            raise UsageError("clean prints one format; `pipeline run --to` writes several")
+        with _page_status(enabled=stderr_console.is_terminal):
+            document = _clean_one(file, config)
+        if formats[0] != "json":
+            text = render(document, formats[0])
+        else:
+            as_dict = document.to_dict(__version__, config_fingerprint(config))
+            text = to_jsonl(as_dict) if jsonl else to_json(as_dict)
         if output is None:
             emit(text)
         else:
@@ -345,6 +368,63 @@ def _set_log_level(level: LogLevel) -> None:
     logging.basicConfig(
         level=level.value, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
+
+
+@app.command()
+def review(
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="INPUT|RESULT.json", help="An input file, or a result of `run`."),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="The HTML file to write (default: FILE with .html)."),
+    ] = None,
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--source",
+            help="The input a RESULT.json was made from (default: the path it names).",
+            show_default=False,
+        ),
+    ] = None,
+    password: PasswordOption = None,
+    ocr: OcrOption = OcrMode.AUTO,
+    lang: LangOption = DEFAULTS.ocr_lang,
+) -> None:
+    """Write a self-contained HTML page showing the result over its page images."""
+    from pipeline.review import review_path
+
+    config = Config(password=password, ocr=ocr, ocr_lang=lang, page_workers=default_workers())
+    with exit_codes():
+        if not file.is_file():
+            raise NoInputError(f"{file} is not a file")
+        target = out or file.with_suffix(".html")
+        result = review_path(file, config, source)
+        write_atomic(target, result.html)
+    for warning in result.warnings:
+        say(f"review: {warning}")
+    emit(f"{target}\n")
+
+
+@app.command()
+def export(
+    out_dir: Annotated[
+        Path, typer.Argument(metavar="OUT_DIR", help="A folder of results written by `run`.")
+    ],
+    sqlite: Annotated[
+        Path, typer.Option("--sqlite", help="The SQLite database to create or update.")
+    ],
+) -> None:
+    """Load every result of OUT_DIR into SQLite (tables and an FTS5 index over paragraphs);
+    again later, only changed results are replaced. Prints a JSON summary."""
+    from pipeline.export import export_results
+
+    with exit_codes():
+        summary = export_results(out_dir, sqlite)
+    emit(to_jsonl(summary.to_dict()))
+    for invalid in summary.invalid:
+        say(f"export: {invalid} is not a result of this schema version: left out")
 
 
 @app.command()

@@ -96,6 +96,7 @@ def run_on_dask(
     workers: int | None = None,
     force: bool = False,
     process: TaskProcessor | None = None,
+    formats: Sequence[str] = (),
 ) -> RunSummary:
     """Process every task on a Dask cluster, write each result and the index; return the counts.
 
@@ -119,6 +120,7 @@ def run_on_dask(
             force=force,
             on_result=on_result,
             process=work,
+            formats=formats,
             executor=lambda todo, run_config: dask_results(client, todo, run_config, process=work),
         )
 

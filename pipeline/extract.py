@@ -193,6 +193,24 @@ def extract_pdf(data: bytes, config: Config, read_image: PageReader | None = Non
     return Extraction(pages=tuple(pages), media_type=MEDIA_TYPE, warnings=tuple(warnings))
 
 
+def render_pdf_pages(data: bytes, dpi: int, password: str | None = None) -> list[Image.Image]:
+    """Every page drawn as an image at ``dpi`` (for the review page); a page pdfium cannot
+    draw is a blank page of its size."""
+    _check_is_pdf(data)
+    pdf = _open(data, Config(password=password))
+    try:
+        images = []
+        for pdf_page in _pages(pdf):
+            image, _problem = _render(pdf_page, dpi)
+            if image is None:
+                size = (round(pdf_page.width * dpi / 72), round(pdf_page.height * dpi / 72))
+                image = Image.new("RGB", size, "white")
+            images.append(image)
+        return images
+    finally:
+        _close(pdf)
+
+
 DEFAULT_MEDIA_BOX = (0, 0, 612, 792)
 """Points: US Letter, the size pdf.js and poppler give a page whose /MediaBox is missing."""
 

@@ -72,6 +72,7 @@ class Line:
     bold: bool = False
     confidence: float | None = None  # OCR mean word confidence, 0-100
     blank_before: int = 0  # plain text: whitespace-only lines just above this one
+    min_confidence: float | None = None  # OCR: the least confident word's confidence, 0-100
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +104,25 @@ class Extraction:
 
 
 @dataclass(frozen=True, slots=True)
+class RepairChange:
+    """One change a repair made: the text before and after, and where."""
+
+    before: str
+    after: str
+    page: int | None = None
+    paragraph: int | None = None  # index into the body, once sections are known
+    # The line the change ended up in, to find its body paragraph; not part of its identity.
+    line: Line | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class RepairRecord:
-    """A repair that changed something, and how many times."""
+    """A repair that changed something, how many times, and (up to a cap) the changes."""
 
     kind: str
     count: int
+    # The log of what changed where; detail, not part of the record's identity (kind, count).
+    changes: tuple[RepairChange, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +130,7 @@ class Furniture:
     text: str
     page: int
     role: FurnitureRole
+    box: Box | None = None  # where it was printed, when the page has geometry
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +172,8 @@ class PageInfo:
     chars: int
     reason: str | None = None
     confidence: float | None = None
+    width: float | None = None  # points; PDFs and images only
+    height: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +196,36 @@ class Sections:
 
 
 @dataclass(frozen=True, slots=True)
+class MetaValue:
+    """A metadata value and the preamble or furniture line it was read from."""
+
+    value: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What the preamble and furniture say about the document; unknown stays None."""
+
+    symbol: MetaValue | None = None
+    date: MetaValue | None = None  # ISO 8601 (YYYY-MM-DD)
+    place: MetaValue | None = None
+    issuer: MetaValue | None = None
+    original_language: MetaValue | None = None  # ISO 639-1 code when the name is known
+    notes: tuple[MetaValue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Where a part of the document other than a body paragraph sits on a page."""
+
+    role: str  # preamble | title | address | closing | signature
+    text: str
+    page: int
+    box: Box | None
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """The result for one input; ``to_dict`` gives the published JSON shape."""
 
@@ -190,57 +238,27 @@ class Document:
     repairs: tuple[RepairRecord, ...] = ()
     warnings: tuple[str, ...] = ()
     error: ErrorInfo | None = None
+    metadata: Metadata = field(default_factory=Metadata)
+    regions: tuple[Region, ...] = ()
 
     def to_dict(self, version: str, config: str | None = None) -> dict[str, object]:
         """The JSON object of the output schema (``schema.DocumentModel``); ``config`` is the
         fingerprint of the settings that made it (``batch.config_fingerprint``)."""
-        s = self.sections
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "source": {
-                "path": self.source.path,
-                "sha256": self.source.sha256,
-                "bytes": self.source.bytes,
-                "media_type": self.source.media_type,
-                "pages": self.source.pages,
-                "encoding": self.source.encoding,
-            },
-            "status": self.status.value,
-            "language": self.language,
-            "preamble": list(s.preamble),
-            "title": s.title,
-            "address": s.address,
-            "body": [
-                {"text": p.text, "kind": p.kind.value, "pages": list(p.pages)} for p in s.body
-            ],
-            "closing": s.closing,
-            "signature": s.signature,
-            "furniture": [
-                {"text": f.text, "page": f.page, "role": f.role.value} for f in self.furniture
-            ],
-            "pages": [
-                {
-                    "number": p.number,
-                    "method": p.method,
-                    "chars": p.chars,
-                    "reason": p.reason,
-                    "confidence": p.confidence,
-                }
-                for p in self.pages
-            ],
-            "repairs": [{"kind": r.kind, "count": r.count} for r in self.repairs],
-            "warnings": list(self.warnings),
-            "error": (
-                None
-                if self.error is None
-                else {
-                    "type": self.error.type,
-                    "message": self.error.message,
-                    "stage": self.error.stage,
-                }
-            ),
-            "pipeline": {"version": version, "config": config},
-        }
+        from pipeline.render import document_dict  # render reads models: imported late
+
+        return document_dict(self, version, config)
+
+    def to_markdown(self) -> str:
+        """The document as Markdown: metadata front matter, title heading, then the text."""
+        from pipeline.render import to_markdown
+
+        return to_markdown(self)
+
+    def to_text(self) -> str:
+        """The document as plain text, one paragraph per blank-line-separated block."""
+        from pipeline.render import to_text
+
+        return to_text(self)
 
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"

@@ -350,6 +350,11 @@ def _mean_confidence(words: Sequence[_Word]) -> float | None:
     return statistics.fmean(scores) if scores else None
 
 
+def _min_confidence(words: Sequence[_Word]) -> float | None:
+    scores = [word.confidence for word in words if word.confidence != NO_CONFIDENCE]
+    return min(scores) if scores else None
+
+
 def _is_doubtful(reading: _Reading) -> bool:
     """A reading that may be of a page upside down or sideways."""
     confidence = reading.confidence
@@ -419,6 +424,7 @@ def _line(
         size=_font_size(words, scale),
         bold=False,
         confidence=_mean_confidence(words),
+        min_confidence=_min_confidence(words),
     )
 
 

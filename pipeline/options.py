@@ -159,3 +159,12 @@ ForceOption = Annotated[
         "(same content, settings and version).",
     ),
 ]
+ToOption = Annotated[
+    str,
+    typer.Option(
+        "--to",
+        metavar="FORMATS",
+        help="Output formats, comma-separated: json, md (Markdown), txt (plain text). "
+        "run writes each beside the JSON (x.json, x.md, x.txt); clean prints one.",
+    ),
+]

@@ -31,14 +31,25 @@ def plan_run(
     *,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    renderings: bool = False,
 ) -> list[Task]:
     """The run's tasks in input order; NoInputError for a missing input or none at all.
 
     Symbolic links leading out of an input folder become tasks that fail without being read.
+    ``renderings`` (``--to md,txt``) are refused in an input folder: a rendering cannot be
+    told from an input by its content, so a later run would read it as one.
     """
     roots = [inputs] if isinstance(inputs, Path) else list(inputs)
     if not roots:
         raise NoInputError("no input given")
+    out_real = Path(os.path.realpath(out_dir))
+    if renderings and any(
+        root.is_dir() and Path(os.path.realpath(root)).is_relative_to(out_real) for root in roots
+    ):
+        raise UsageError(
+            f"--to md/txt writes renderings, which cannot go into an input folder: choose an "
+            f"--out apart from the inputs (not {display_path(out_dir)})"
+        )
     found: dict[Path, tuple[Path, str | None]] = {}  # relative path -> (path, refusal)
     for root in roots:
         for relative, path, refusal in _entries(root, out_dir, single=len(roots) == 1):

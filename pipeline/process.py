@@ -38,10 +38,12 @@ from pipeline.furniture import find_furniture
 from pipeline.images import image_dpi, load_page_images
 from pipeline.inputs import sniff_media_type
 from pipeline.lexicon import detect_language, known_share
+from pipeline.metadata import read_metadata
 from pipeline.models import (
     Document,
     ErrorInfo,
     Extraction,
+    Furniture,
     Page,
     PageInfo,
     RepairRecord,
@@ -51,6 +53,12 @@ from pipeline.models import (
 from pipeline.ocr import OcrEngine, TesseractEngine, check_available, latin_only_languages
 from pipeline.pageprogress import page_done
 from pipeline.parallel import bounded_map
+from pipeline.provenance import (
+    furniture_changes,
+    locate_furniture,
+    locate_regions,
+    place_changes,
+)
 from pipeline.reflow import build_paragraphs
 from pipeline.repair import repair_pages
 from pipeline.sections import assign_sections
@@ -204,6 +212,7 @@ def build_document(extraction: Extraction, source: SourceInfo, config: Config) -
     body_lines = [line for page in found.pages for line in page.lines]
     paragraphs, reflow_repairs = run_stage("reflow", lambda: build_paragraphs(body_lines, config))
     sections = run_stage("sections", lambda: assign_sections(paragraphs))
+    metadata = run_stage("metadata", lambda: read_metadata(sections, found.furniture))
     language = detect_language(" ".join(p.text for p in paragraphs))
     status, page_warnings = document_status(extraction.pages)
     return Document(
@@ -211,21 +220,31 @@ def build_document(extraction: Extraction, source: SourceInfo, config: Config) -
         status=status,
         language=language,
         sections=sections,
-        furniture=found.furniture,
-        pages=tuple(PageInfo(p.number, p.method, p.chars, p.reason, p.confidence) for p in pages),
-        repairs=merge_repairs(
-            extraction.repairs, repairs, reflow_repairs, furniture_count=len(found.furniture)
+        furniture=locate_furniture(pages, found.furniture),
+        pages=tuple(page_info(p) for p in pages),
+        repairs=place_changes(
+            merge_repairs(extraction.repairs, repairs, reflow_repairs, furniture=found.furniture),
+            sections.body,
         ),
         warnings=extraction.warnings + page_warnings,
+        metadata=metadata,
+        regions=locate_regions(paragraphs, sections),
+    )
+
+
+def page_info(page: Page) -> PageInfo:
+    return PageInfo(
+        page.number, page.method, page.chars, page.reason, page.confidence, page.width, page.height
     )
 
 
 def merge_repairs(
-    *groups: tuple[RepairRecord, ...], furniture_count: int
+    *groups: tuple[RepairRecord, ...], furniture: tuple[Furniture, ...]
 ) -> tuple[RepairRecord, ...]:
     records = [record for group in groups for record in group]
-    if furniture_count:
-        records.append(RepairRecord("furniture_removed", furniture_count))
+    if furniture:
+        changes = furniture_changes(furniture)
+        records.append(RepairRecord("furniture_removed", len(furniture), changes))
     return tuple(records)
 
 

@@ -29,7 +29,7 @@ from pipeline.config import Config
 from pipeline.cues import CUES
 from pipeline.formulas import is_closing, is_salutation
 from pipeline.lexicon import WORD, zipf
-from pipeline.models import Line, Origin, Paragraph, RepairRecord
+from pipeline.models import Line, Origin, Paragraph, RepairChange, RepairRecord
 
 SOFT_HYPHEN = "\u00ad"
 LINE_END_HYPHEN = re.compile(r"(?<=[^\W\d_])-$")
@@ -474,13 +474,23 @@ def build_paragraphs(
             groups.append([cur])
         else:
             groups[-1].append(cur)
-    repairs: Counter[str] = Counter()
+    repairs: dict[str, list[RepairChange]] = {}
     paragraphs = []
     for group in groups:
         text = group[0].text.strip()
         for line in group[1:]:
+            before = text
             text, repair = join_lines(text, line.text, evidence, config)
             if repair is not None:
-                repairs[repair] += 1
+                repairs.setdefault(repair, []).append(hyphen_change(before, line, text))
         paragraphs.append(Paragraph(text=text.strip(), lines=tuple(group)))
-    return tuple(paragraphs), tuple(RepairRecord(k, n) for k, n in sorted(repairs.items()))
+    records = (RepairRecord(k, len(v), tuple(v)) for k, v in sorted(repairs.items()))
+    return tuple(paragraphs), tuple(records)
+
+
+def hyphen_change(before: str, line: Line, joined: str) -> RepairChange:
+    """The words around a line-end hyphen, as printed ("взаимо-\nдействия") and as joined."""
+    left = (before.split() or [""])[-1]
+    right = (line.text.split() or [""])[0]
+    after = (joined[len(before.rstrip()) - len(left) :].split() or [""])[0]
+    return RepairChange(f"{left}\n{right}", after, page=line.page, line=line)

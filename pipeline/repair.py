@@ -30,7 +30,7 @@ from ftfy.fixes import remove_control_chars as ftfy_remove_control_chars
 
 from pipeline.config import Config
 from pipeline.lexicon import WORD, detect_language, known_share, script_of, zipf
-from pipeline.models import Line, Origin, Page, RepairRecord
+from pipeline.models import Line, Origin, Page, RepairChange, RepairRecord
 
 LineFix = Callable[[str], str]
 
@@ -613,7 +613,8 @@ def repair_pages(
     counting the lines it changed."""
     texts = [line.text for page in pages for line in page.lines]
     origins = [line.origin for page in pages for line in page.lines]
-    changed: dict[str, set[int]] = {}
+    line_pages = [line.page for page in pages for line in page.lines]
+    changed: dict[str, dict[int, tuple[str, str]]] = {}  # kind -> line -> (first before, after)
     for _round in range(MAX_REPAIR_ROUNDS):
         before_round = texts
         for repair in REPAIRS:
@@ -626,16 +627,32 @@ def repair_pages(
             ]
             for index, (old, new) in enumerate(zip(texts, repaired, strict=True)):
                 if old != new:
-                    changed.setdefault(repair.kind, set()).add(index)
+                    by_line = changed.setdefault(repair.kind, {})
+                    by_line[index] = (by_line.get(index, (old, new))[0], new)
             texts = repaired
         if texts == before_round:
             break
+    rebuilt = _rebuild(pages, texts)
+    final = _final_lines(texts, rebuilt)
     records = tuple(
-        RepairRecord(kind=repair.kind, count=len(changed[repair.kind]))
+        RepairRecord(
+            kind=repair.kind,
+            count=len(changed[repair.kind]),
+            changes=tuple(
+                RepairChange(before, after, page=line_pages[index], line=final[index])
+                for index, (before, after) in sorted(changed[repair.kind].items())
+            ),
+        )
         for repair in REPAIRS
         if repair.kind in changed
     )
-    return _rebuild(pages, texts), records
+    return rebuilt, records
+
+
+def _final_lines(texts: Sequence[str], pages: tuple[Page, ...]) -> list[Line | None]:
+    """For each line text, the rebuilt line holding it (None for a line left empty)."""
+    remaining = iter(line for page in pages for line in page.lines)
+    return [next(remaining) if text.strip() else None for text in texts]
 
 
 def _rebuild(pages: tuple[Page, ...], texts: Sequence[str]) -> tuple[Page, ...]:

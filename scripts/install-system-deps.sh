@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Install the system packages the pipeline and its tests need, when missing.
+# With WITH_TEST_DEPS=1 (as `make test` runs it) also those only the tests need: Chromium,
+# which renders the review page headless. `make run` does not need it.
 #
 # As root: apt-get update (once) and apt-get install of whatever is missing.
 # Otherwise: print the exact command to run and exit non-zero if something required is missing.
@@ -9,7 +11,12 @@ set -euo pipefail
 # Tesseract with the Russian and English models (OCR), DejaVu fonts (the tests draw PDFs with
 # them), and python3-venv (Debian's python3 cannot make the project's virtualenv without it).
 REQUIRED_PACKAGES=(tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng fonts-dejavu-core)
+# Headless Chromium for the review-page tests (screenshots and DOM of `pipeline review` pages).
+TEST_PACKAGES=(chromium)
 PYTHON="${PYTHON:-python3}"
+if [ "${WITH_TEST_DEPS:-0}" = "1" ]; then
+    REQUIRED_PACKAGES+=("${TEST_PACKAGES[@]}")
+fi
 
 is_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"

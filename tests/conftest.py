@@ -14,6 +14,7 @@ from tests.pdfgen import (
     generate_statement,
     make_image_only_pdf,
     make_random_bytes,
+    make_scan_tiff,
     make_truncated_pdf,
     sample_statements,
 )
@@ -62,3 +63,9 @@ def random_bytes_pdf(pdf_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def image_only_pdf(pdf_dir: Path) -> Path:
     return make_image_only_pdf(pdf_dir / "image-only.pdf")
+
+
+@pytest.fixture(scope="session")
+def en_statement_scan(pdf_dir: Path, en_statement_pdf: GeneratedStatement) -> Path:
+    """The English sample as a two-page 300-dpi grayscale TIFF scan (no text layer)."""
+    return make_scan_tiff(pdf_dir / "en-statement-scan.tif", en_statement_pdf.path)

@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+import pdfplumber
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -483,6 +484,17 @@ def make_truncated_pdf(path: Path, source: Path, keep: float = 0.4) -> Path:
     """The first ``keep`` share of a real PDF's bytes: cut mid-stream, no xref, no trailer."""
     data = source.read_bytes()
     path.write_bytes(data[: int(len(data) * keep)])
+    return path
+
+
+SCAN_DPI = 300
+
+
+def make_scan_tiff(path: Path, pdf: Path, dpi: int = SCAN_DPI) -> Path:
+    """Every page of ``pdf`` drawn at ``dpi`` into one grayscale multi-page TIFF: a scan."""
+    with pdfplumber.open(pdf) as document:
+        images = [page.to_image(resolution=dpi).original.convert("L") for page in document.pages]
+    images[0].save(path, save_all=True, append_images=images[1:], dpi=(dpi, dpi))
     return path
 
 

@@ -1,9 +1,11 @@
 """Every ``sh`` and ``python`` block of the README runs, as a user would type it.
 
-Blocks run in a scratch folder holding a copy of the repository's ``input/``, with a home
-folder that has ``~/statements`` and ``~/letters``, and ``pipeline`` on the PATH (this
-checkout). A block preceded by ``<!-- docs-test: skip (reason) -->`` is not run: the README
-says why (the network, the whole test suite).
+Blocks run in README order in one scratch folder (as a reader following the README would:
+a block may use what an earlier one wrote), holding a copy of the repository's ``input/`` and
+``scans/letter.pdf``, with a home folder that has ``~/statements`` and ``~/letters``, and
+``pipeline`` on the PATH (this checkout). A block preceded by
+``<!-- docs-test: skip (reason) -->`` is not run: the README says why (the network, the whole
+test suite).
 """
 
 from __future__ import annotations
@@ -58,10 +60,14 @@ def readme_blocks() -> list[Block]:
 BLOCKS = readme_blocks()
 
 
-def scratch(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """The working folder and environment a block runs in."""
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """The working folder and environment the blocks run in."""
+    tmp_path = tmp_path_factory.mktemp("docs")
     work, home, bin_dir = tmp_path / "work", tmp_path / "home", tmp_path / "bin"
     shutil.copytree(REPO / "input", work / "input")
+    (work / "scans").mkdir()
+    shutil.copy(REPO / "input" / "ru-statement.pdf", work / "scans" / "letter.pdf")
     (home / "statements").mkdir(parents=True)
     (home / "statements" / "en.txt").write_text(GOOD_TEXT, encoding="utf-8")
     shutil.copy(REPO / "input" / "seed.txt", home / "statements" / "seed.txt")
@@ -90,10 +96,10 @@ def test_the_readme_has_runnable_blocks_and_every_skip_says_why() -> None:
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[block.label for block in BLOCKS])
-def test_a_readme_block_runs(block: Block, tmp_path: Path) -> None:
+def test_a_readme_block_runs(block: Block, scratch: tuple[Path, dict[str, str]]) -> None:
     if block.note is not None and block.note.startswith(SKIP):
         pytest.skip(f"{block.label}: {block.note}")
-    work, env = scratch(tmp_path)
+    work, env = scratch
     if block.language == "sh":
         command = ["bash", "-e", "-o", "pipefail", "-c", block.code]
     else:

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline import reflow
 from pipeline.config import Config
-from pipeline.models import Line, RepairRecord
+from pipeline.models import Line, RepairChange, RepairRecord
 from pipeline.reflow import HyphenEvidence, build_paragraphs, join_lines, keeps_hyphen
 from tests.helpers import (
     BODY_TOP,
@@ -332,6 +332,10 @@ def test_records_are_sorted_and_absent_when_nothing_changed() -> None:
         plain("the govern-", "ment and the well-", "lit streets."), CONFIG
     )
     assert repairs == (RepairRecord("dehyphenated", 1), RepairRecord("hyphen_kept", 1))
+    assert [record.changes for record in repairs] == [
+        (RepairChange("govern-\nment", "government", page=1),),
+        (RepairChange("well-\nlit", "well-lit", page=1),),
+    ]
 
 
 def test_no_lines_no_paragraphs() -> None:
