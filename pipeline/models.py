@@ -100,7 +100,6 @@ class Extraction:
     media_type: str
     encoding: str | None = None  # plain text only: the detected source encoding
     warnings: tuple[str, ...] = ()
-    repairs: tuple[RepairRecord, ...] = ()  # made while extracting (stray control characters)
 
 
 @dataclass(frozen=True, slots=True)

@@ -223,7 +223,7 @@ def build_document(extraction: Extraction, source: SourceInfo, config: Config) -
         furniture=locate_furniture(pages, found.furniture),
         pages=tuple(page_info(p) for p in pages),
         repairs=place_changes(
-            merge_repairs(extraction.repairs, repairs, reflow_repairs, furniture=found.furniture),
+            merge_repairs(repairs, reflow_repairs, furniture=found.furniture),
             sections.body,
         ),
         warnings=extraction.warnings + page_warnings,

@@ -18,7 +18,7 @@ from charset_normalizer import from_bytes
 
 from pipeline.errors import DecodingError, EmptyInputError, UnsupportedInputError
 from pipeline.lexicon import WORD, known_share, zipf
-from pipeline.models import Extraction, Line, Origin, Page, RepairRecord
+from pipeline.models import Extraction, Line, Origin, Page
 
 # Byte-order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
 BOMS: tuple[tuple[bytes, str, str], ...] = (
@@ -202,17 +202,8 @@ def _page_of(chunk: str, number: int) -> Page:
     return Page(number=number, lines=tuple(lines), method="plain")
 
 
-STRAY_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
-"""Control characters no text means (NUL, DEL, ...): tab, line breaks and form feed excepted.
-A few of them in a text file are damage from a copy or an export, taken out as a repair."""
-STRAY_CONTROLS_REPAIR = "stray_control_characters"
-
-
 def extract_text_file(data: bytes) -> Extraction:
-    """A ``.txt`` file's bytes as an ``Extraction`` of plain-text pages."""
+    """A ``.txt`` file's bytes as an ``Extraction`` of plain-text pages (a stray NUL stays
+    in for the repair stage, which removes control characters and counts them)."""
     text, encoding = decode_bytes(data)
-    text, strays = STRAY_CONTROLS.subn("", text)
-    repairs = (RepairRecord(STRAY_CONTROLS_REPAIR, strays),) if strays else ()
-    return Extraction(
-        pages=text_to_pages(text), media_type="text/plain", encoding=encoding, repairs=repairs
-    )
+    return Extraction(pages=text_to_pages(text), media_type="text/plain", encoding=encoding)
