@@ -37,9 +37,9 @@ class Config:
     indent_tolerance: float = 3.0
     """Points: a first line indented by more than this against the text's left edge starts a
     paragraph."""
-    gap_ratio: float = 1.35
-    """A line set lower than the usual line pitch by more than (gap_ratio - 1) line heights
-    starts a paragraph."""
+    min_paragraph_gap: float = 0.15
+    """A line set lower than its page's usual line pitch by more than this share of a line's
+    height (and by more than the pitches themselves vary) starts a paragraph."""
     hyphen_min_zipf: float = 1.0
     """Minimum wordfreq Zipf frequency for a joined hyphenated word to count as known."""
 

@@ -1,10 +1,12 @@
 """Page furniture: running headers, footers and page numbers, moved out of the text.
 
-Furniture is found by shape (page-number patterns), by position (the top and bottom zones of a
-page, when geometry is known) and by repetition (the same text on several pages). Plain text has
-no positions, so there repetition and shape must do; a repeated line must also look like furniture
-(no sentence punctuation at its end), so a salutation used twice is never taken for a header.
-Nothing is dropped: every removed line becomes a ``Furniture`` item with its page and role.
+Furniture is found by shape and sequence (page numbers, see ``pagenumbers``), by position (the
+top and bottom zones of a page, when geometry is known) and by repetition (the same text, digits
+masked, at the same place on several pages). Plain text has no positions, so there repetition,
+shape and the page rhythm must do. A line of the document's flow is never furniture however
+often it repeats: a header does not end like a sentence, and a salutation stays where it is. A
+reference code set apart above page 2's text is its header even when it cannot repeat. Nothing
+is dropped: every removed line becomes a ``Furniture`` item with its page and role.
 """
 
 from __future__ import annotations
@@ -15,26 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from pipeline.config import Config
+from pipeline.formulas import is_salutation
 from pipeline.models import Furniture, FurnitureRole, Line, Page
-
-_DASH = r"[-–—]"
-# Labelled and "N of M" forms, longest first: "Page 2 of 3", "Стр. 2", "p. 2", "2/3", "2 из 3".
-# After a label, OCR's usual misreadings of digits (l, I, O for 1 and 0) still make a number.
-_LABELLED_NUMBER = (
-    r"(?:page|p\.|pg\.|стр\.?|страница|с\.)\s*[\dlIO]{1,4}(?:\s*(?:of|из|/)\s*[\dlIO]{1,4})?"
-    r"|\d{1,4}\s*(?:/|of|из)\s*\d{1,4}"
+from pipeline.pagenumbers import (
+    is_page_number,
+    numbered_lines,
+    page_label_numbers,
+    plain_numbered_lines,
+    split_page_number,
 )
-# A line that is only a page number: the forms above, "2", "- 2 -", "– 2 –".
-PAGE_NUMBER = re.compile(
-    rf"^(?:{_LABELLED_NUMBER}|{_DASH}?\s*\d{{1,3}}\s*{_DASH}?)$", re.IGNORECASE
-)
-# A page number glued to a header on one line: "Стр. 2 EEF.DEL/41/23", "PC.DEL/388/24 - 2 -";
-# a bare number there needs no dash on either side, a dashed one needs both; it has at most three
-# digits, so "Alma Ata, 21 December 1991" keeps its year.
-_GLUED_NUMBER = rf"(?:{_LABELLED_NUMBER}|{_DASH}\s*\d{{1,4}}\s*{_DASH}|\d{{1,3}})"
-LEADING_PAGE_NUMBER = re.compile(rf"^(?P<pn>{_GLUED_NUMBER})\s+(?P<rest>\S.*)$", re.IGNORECASE)
-# The rest is matched lazily so the page number takes its longest form ("Page 3 of 4", not "4").
-TRAILING_PAGE_NUMBER = re.compile(rf"^(?P<rest>.*?\S)\s+(?P<pn>{_GLUED_NUMBER})$", re.IGNORECASE)
 
 # A running header ends without sentence punctuation; a line that does is text.
 SENTENCE_END = re.compile(r"[,.;:!?…»“”\"')]$")
@@ -55,15 +46,6 @@ class FurnitureResult:
     furniture: tuple[Furniture, ...]
 
 
-def is_page_number(text: str) -> bool:
-    """True for the usual page-number shapes.
-
-    >>> [is_page_number(t) for t in ["2", "- 2 -", "Page 2 of 3", "Стр. 2", "2023 г.", "A- grade"]]
-    [True, True, True, True, False, False]
-    """
-    return bool(PAGE_NUMBER.match(text.strip()))
-
-
 def header_key(text: str) -> str:
     """Text with digits folded, so "Page 2" and "Page 3" or "- 2 -" and "- 3 -" compare equal."""
     return DIGITS.sub("#", " ".join(text.split())).casefold()
@@ -73,15 +55,6 @@ def looks_like_header(text: str) -> bool:
     """Short, and not ending like a sentence or a salutation."""
     stripped = text.strip()
     return 0 < len(stripped) <= MAX_HEADER_CHARS and not SENTENCE_END.search(stripped)
-
-
-def split_page_number(text: str) -> tuple[str, str] | None:
-    """Split "Стр. 2 EEF.DEL/41/23" into (page number, rest); None when there is no such part."""
-    for pattern in (LEADING_PAGE_NUMBER, TRAILING_PAGE_NUMBER):
-        match = pattern.match(text.strip())
-        if match:
-            return match.group("pn"), match.group("rest")
-    return None
 
 
 def in_zone(line: Line, page: Page, zone: float) -> str | None:
@@ -159,6 +132,14 @@ def _find_by_position(pages: tuple[Page, ...], config: Config) -> FurnitureResul
         # edge line that recurs elsewhere stay text; on later pages it is furniture.
         return page_number > 1 and bool(pages_with.get(key, set()) - {page_number})
 
+    numbered = numbered_lines(
+        [
+            ((page.number, index), zone, numbers)
+            for page in pages
+            for index, zone in zones[page.number].items()
+            if (numbers := page_label_numbers(page.lines[index].text))
+        ]
+    )
     kept_pages: list[Page] = []
     furniture: list[Furniture] = []
     for page in pages:
@@ -166,8 +147,12 @@ def _find_by_position(pages: tuple[Page, ...], config: Config) -> FurnitureResul
         for index, line in enumerate(page.lines):
             where = zones[page.number].get(index)
             items: list[Furniture] | None = None
-            if where is not None and line.box is not None:
+            if (page.number, index) in numbered:
+                items = [Furniture(line.text.strip(), page.number, FurnitureRole.PAGE_NUMBER)]
+            elif where is not None and line.box is not None:
                 items = _classify_zone_line(line, where, recurring)
+                if items is None and where == "top" and is_code_header(page, index):
+                    items = [Furniture(line.text.strip(), page.number, FurnitureRole.HEADER)]
             if items is None:
                 kept.append(line)
             else:
@@ -196,9 +181,49 @@ def _classify_zone_line(line: Line, where: str, recurring: Recurring) -> list[Fu
             Furniture(rest, line.page, role),
             Furniture(number, line.page, FurnitureRole.PAGE_NUMBER),
         ]
-    if looks_like_header(text) and recurring(text, where, line.box.top, line.page):
+    if (
+        looks_like_header(text)
+        and not in_flow(text)
+        and recurring(text, where, line.box.top, line.page)
+    ):
         return [Furniture(text, line.page, role)]
     return None
+
+
+def in_flow(text: str) -> bool:
+    """A line of the document's own flow however often it repeats: a salutation.
+
+    >>> in_flow("Excellencies"), in_flow("Уважаемые коллеги"), in_flow("PC.DEL/1187/23")
+    (True, True, False)
+    """
+    return is_salutation(text, require_cue=True) or is_salutation(text + ",", require_cue=True)
+
+
+DOCUMENT_CODE = re.compile(r"\w[./]\d|\d[./]\w")
+"""A reference or document code: "Ref.: 05/311", "PC.DEL/388/24", "A/79/123"."""
+HEADER_GAP = 1.0
+"""A header stands apart from the text below it by more than this many of its line heights."""
+
+
+def is_code_header(page: Page, index: int) -> bool:
+    """The first line of a later page: a code standing apart above the text, not a sentence.
+
+    A two-page statement prints its reference code once, at the top of page 2: it cannot
+    repeat, but a code set apart above the text that continues from page 1 is the header.
+    """
+    if page.number < 2 or index != 0 or len(page.lines) < 2:
+        return False
+    line, below = page.lines[0], page.lines[1]
+    text = line.text.strip()
+    if line.box is None or below.box is None or not looks_like_header(text):
+        return False
+    if not DOCUMENT_CODE.search(text) or len(text.split()) > MAX_CODE_WORDS:
+        return False
+    return below.box.top - line.box.bottom > HEADER_GAP * line.box.height
+
+
+MAX_CODE_WORDS = 4
+"""A reference code line holds at most this many words ("Ref.: 05/311", "Our ref. 12/3")."""
 
 
 # --- plain text -----------------------------------------------------------------------------
@@ -212,12 +237,19 @@ def _find_by_repetition(pages: tuple[Page, ...]) -> FurnitureResult:
     # own heading (its code in the preamble, say), not a running header: it stays.
     opening = min(OPENING_LINES, len(lines))
     first_seen: set[str] = set()
+    numbered = plain_numbered_lines(pages)
     kept_pages: list[Page] = []
     furniture: list[Furniture] = []
     position = 0
     for page in pages:
         kept: list[Line] = []
-        for line in page.lines:
+        for index, line in enumerate(page.lines):
+            if (page.number, index) in numbered and not in_flow(line.text):
+                furniture.append(
+                    Furniture(line.text.strip(), page.number, FurnitureRole.PAGE_NUMBER)
+                )
+                position += 1
+                continue
             items = _classify_plain_line(line, counts, all_lines, first_seen, position < opening)
             position += 1
             if items is None:

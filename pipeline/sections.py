@@ -17,9 +17,9 @@ from pipeline.formulas import (
     is_vocative_line,
     signature_line_kind,
 )
+from pipeline.measure import starts_list_item
 from pipeline.models import BodyParagraph, Kind, Line, Paragraph, Sections
 from pipeline.opening import is_preamble_line, split_opening
-from pipeline.reflow import starts_list_item
 
 __all__ = ["assign_sections", "is_closing", "is_preamble_line", "is_salutation"]
 

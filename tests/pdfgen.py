@@ -34,6 +34,8 @@ FONT_FILES = {
     "DejaVuSerif": "DejaVuSerif.ttf",
     "DejaVuSerif-Bold": "DejaVuSerif-Bold.ttf",
     "DejaVuSans": "DejaVuSans.ttf",
+    "DejaVuSansCondensed": "DejaVuSansCondensed.ttf",
+    "DejaVuSerifCondensed": "DejaVuSerifCondensed.ttf",
 }
 SOFT_HYPHEN = "\u00ad"
 BREAK_MARK = "|"
@@ -70,6 +72,7 @@ class Layout:
     page_number_align: Literal["center", "right"] = "center"
     number_first_page: bool = False
     header_align: Literal["left", "center", "right"] = "right"
+    justify: bool = True  # False: ragged right
 
     @property
     def text_width(self) -> float:
@@ -331,7 +334,8 @@ def layout_statement(spec: StatementSpec) -> StatementLayout:
         )
         for number, line in enumerate(wrapped):
             x = lay.margin_left + (indent if number == 0 else 0.0)
-            stretch = None if line.last else lay.page_width - lay.margin_right - x
+            full_line = not line.last and lay.justify
+            stretch = lay.page_width - lay.margin_right - x if full_line else None
             page = flow.place(line.words, x, body, lay.body_size, role, stretch)
             if line.split:
                 word, head, tail, kind = line.split

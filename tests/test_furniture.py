@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import doctest
 from dataclasses import replace
+from types import ModuleType
 
 import pytest
 
-from pipeline import furniture
+from pipeline import furniture, pagenumbers
 from pipeline.config import Config
-from pipeline.furniture import (
-    FurnitureResult,
-    find_furniture,
-    is_page_number,
-    looks_like_header,
-    split_page_number,
-)
+from pipeline.furniture import FurnitureResult, find_furniture, looks_like_header
 from pipeline.models import Furniture, FurnitureRole, Line, Page
-from tests.helpers import boxed, load_cases, make_page, plain_pages, stacked
+from pipeline.pagenumbers import is_page_number, split_page_number
+from tests.helpers import BODY_TOP, boxed, load_cases, make_page, plain_pages, stacked
 
 CONFIG = Config()
 HEADER_TOP = 40.0  # a running header's height on pages 2+
@@ -43,8 +39,9 @@ def test_looks_like_header(text: str, expected: bool) -> None:
     assert looks_like_header(text) is expected
 
 
-def test_doctests() -> None:
-    result = doctest.testmod(furniture)
+@pytest.mark.parametrize("module", [furniture, pagenumbers])
+def test_doctests(module: ModuleType) -> None:
+    result = doctest.testmod(module)
     assert result.attempted > 0
     assert result.failed == 0
 
@@ -361,3 +358,76 @@ def test_plain_text_glued_page_number_and_header_are_split() -> None:
         Furniture("Стр. 2", 2, FurnitureRole.PAGE_NUMBER),
     ]
     assert_nothing_lost(pages, result)
+
+
+# --- page numbers as a sequence, codes as headers, lines of the flow ---------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), load_cases("furniture", "page_label_numbers"))
+def test_page_label_numbers(text: str, expected: list[int]) -> None:
+    assert list(pagenumbers.page_label_numbers(text)) == expected
+
+
+LABEL_FORMATS = ["{n} | Page", "[{n}]", "-{n}-", "Page {n} of 3", "— {n} —", "{n}/3"]
+
+
+@pytest.mark.parametrize("form", LABEL_FORMATS)
+@pytest.mark.parametrize("top", [HEADER_TOP, FOOTER_TOP])
+def test_page_labels_in_any_format_follow_the_pages(form: str, top: float) -> None:
+    def page(n: int) -> Page:
+        label = boxed(form.format(n=n), top, n, x0=280)
+        lines = [label, *body(n)] if top < BODY_TOP else [*body(n), label]
+        return make_page(n, lines)
+
+    result = find_furniture(tuple(page(n) for n in (1, 2, 3)), CONFIG)
+    assert kept_texts(result) == [[line.text for line in body(n)] for n in (1, 2, 3)]
+    assert removed(result) == {(form.format(n=n), n, FurnitureRole.PAGE_NUMBER) for n in (1, 2, 3)}
+
+
+def test_lone_page_label_on_page_two_is_its_number() -> None:
+    pages = (
+        make_page(1, body(1)),
+        make_page(2, [*body(2), boxed("2 | Page", FOOTER_TOP, 2, x0=280)]),
+    )
+    result = find_furniture(pages, CONFIG)
+    assert removed(result) == {("2 | Page", 2, FurnitureRole.PAGE_NUMBER)}
+
+
+def test_number_that_does_not_follow_the_pages_stays() -> None:
+    # "[7]" at the foot of page 2 alone: not its page's number, and not repeated
+    pages = (make_page(1, body(1)), make_page(2, [*body(2), boxed("[7]", FOOTER_TOP, 2)]))
+    assert find_furniture(pages, CONFIG).furniture == ()
+
+
+def test_reference_code_at_the_top_of_page_two_is_a_header() -> None:
+    pages = (
+        make_page(1, body(1)),
+        make_page(2, [boxed("Ref.: 05/311", HEADER_TOP, 2, x0=420), *body(2)]),
+    )
+    result = find_furniture(pages, CONFIG)
+    assert removed(result) == {("Ref.: 05/311", 2, FurnitureRole.HEADER)}
+    assert kept_texts(result)[1] == [line.text for line in body(2)]
+
+
+def test_salutation_at_the_top_of_two_pages_stays() -> None:
+    pages = tuple(make_page(n, [boxed("Excellencies", HEADER_TOP, n), *body(n)]) for n in (1, 2, 3))
+    result = find_furniture(pages, CONFIG)
+    assert result.furniture == ()
+    assert [texts[0] for texts in kept_texts(result)] == ["Excellencies"] * 3
+
+
+def test_plain_text_page_labels_counting_up_are_page_numbers() -> None:
+    pages = plain_pages(
+        ["First paragraph of the text.", "[2]", "Second paragraph.", "[3]", "The end."]
+    )
+    result = find_furniture(pages, CONFIG)
+    assert removed(result) == {
+        ("[2]", 1, FurnitureRole.PAGE_NUMBER),
+        ("[3]", 1, FurnitureRole.PAGE_NUMBER),
+    }
+    assert kept_texts(result) == [["First paragraph of the text.", "Second paragraph.", "The end."]]
+
+
+def test_plain_text_number_ending_a_sentence_stays() -> None:
+    pages = plain_pages(["The Council considered the question under item", "19 повестки дня."])
+    assert find_furniture(pages, CONFIG).furniture == ()

@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import Config
+from pipeline.dehyphenate import SOFT_HYPHEN
 from pipeline.furniture import find_furniture
 from pipeline.models import Box, Line, Page
-from pipeline.reflow import SOFT_HYPHEN, build_paragraphs
+from pipeline.reflow import build_paragraphs
 from tests.helpers import PAGE_HEIGHT, make_line, make_page
 
 CONFIG = Config()
@@ -52,7 +53,24 @@ def plain_lines(draw: st.DrawFn) -> list[Line]:
     return [make_line(t, blank_before=b) for t, b in zip(texts, blanks, strict=True)]
 
 
-@given(plain_lines())
+@st.composite
+def laid_out_lines(draw: st.DrawFn) -> list[Line]:
+    """Text-layer lines of any geometry: indents, gaps, tight or double leading, page breaks."""
+    texts = draw(st.lists(LINE_TEXT, min_size=0, max_size=25))
+    pitch = draw(st.sampled_from([12.5, 14.0, 18.0, 28.0]))  # tight ... double-spaced
+    lines, top, page = [], 100.0, 1
+    for text in texts:
+        top += pitch + draw(st.sampled_from([0.0, 0.0, 0.0, 2.0, 6.0, 20.0]))
+        if top > 760.0 or draw(st.integers(0, 30)) == 0:
+            page, top = page + 1, 100.0
+        x0 = 72.0 + draw(st.sampled_from([0.0, 0.0, 0.0, 18.0, 36.0, 120.0]))
+        x1 = min(523.0, x0 + draw(st.floats(5.0, 460.0)))
+        size = draw(st.sampled_from([10.0, 12.0, 12.0, 14.0]))
+        lines.append(make_line(text, page, Box(x0, top, x1, top + size), size=size))
+    return lines
+
+
+@given(st.one_of(plain_lines(), laid_out_lines()))
 @PROPERTY_SETTINGS
 def test_reflow_keeps_every_character_but_the_hyphens_it_removed(lines: list[Line]) -> None:
     paragraphs, repairs = build_paragraphs(lines, CONFIG)
@@ -66,7 +84,7 @@ def test_reflow_keeps_every_character_but_the_hyphens_it_removed(lines: list[Lin
     assert [line for p in paragraphs for line in p.lines] == lines
 
 
-@given(plain_lines())
+@given(st.one_of(plain_lines(), laid_out_lines()))
 @PROPERTY_SETTINGS
 def test_reflow_is_deterministic(lines: list[Line]) -> None:
     assert build_paragraphs(lines, CONFIG) == build_paragraphs(list(lines), CONFIG)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import doctest
 from collections import Counter
 from dataclasses import replace
+from types import ModuleType
 
 import pytest
 
-from pipeline import reflow
+from pipeline import dehyphenate, measure
 from pipeline.config import Config
-from pipeline.models import Line, RepairChange, RepairRecord
-from pipeline.reflow import HyphenEvidence, build_paragraphs, join_lines, keeps_hyphen
+from pipeline.dehyphenate import HyphenEvidence, join_lines, keeps_hyphen
+from pipeline.models import Line, Origin, RepairChange, RepairRecord
+from pipeline.reflow import build_paragraphs
 from tests.helpers import (
     BODY_TOP,
     LEFT,
@@ -59,8 +61,9 @@ def test_join_lines(lines: list[str], expected: list[str | None]) -> None:
     assert list(join_lines(prev, cur, NO_EVIDENCE, CONFIG)) == expected
 
 
-def test_doctests() -> None:
-    result = doctest.testmod(reflow)
+@pytest.mark.parametrize("module", [dehyphenate, measure])
+def test_doctests(module: ModuleType) -> None:
+    result = doctest.testmod(module)
     assert result.attempted > 0
     assert result.failed == 0
 
@@ -346,3 +349,107 @@ def test_paragraphs_keep_their_lines() -> None:
     lines = plain(*RU_LINES, "", RU_SECOND, RU_SECOND_END)
     paragraphs, _ = build_paragraphs(lines, CONFIG)
     assert [list(p.lines) for p in paragraphs] == [lines[:3], lines[3:]]
+
+
+# --- the document's own statistics --------------------------------------------------------------
+
+
+def test_indented_one_line_paragraph_that_nearly_fills_the_line_stands_alone() -> None:
+    # short indented paragraphs outnumber the wrapped lines: the margin is still LEFT
+    lines = [
+        boxed("We gather at an important moment.", T, x0=INDENT),
+        boxed(
+            "World leaders have agreed a Pact for the Future, which charts",
+            T + PITCH,
+            x0=INDENT,
+            x1=RIGHT,
+        ),
+        boxed(
+            "a way forward to meet the challenges facing us as a community.",
+            T + 2 * PITCH,
+            x1=RIGHT - 6,
+        ),
+        boxed(
+            "To do so, we must honour existing commitments, including the",
+            T + 3 * PITCH,
+            x0=INDENT,
+            x1=RIGHT,
+        ),
+        boxed("Goals and the Agenda.", T + 4 * PITCH),
+        boxed(
+            "And be ready to adapt to new and emerging challenges of today.",
+            T + 5 * PITCH,
+            x0=INDENT,
+            x1=RIGHT - 4,
+        ),
+        boxed(
+            "It requires us to address the interlocking crises of climate",
+            T + 6 * PITCH,
+            x0=INDENT,
+            x1=RIGHT,
+        ),
+        boxed("change, conflict and hunger.", T + 7 * PITCH),
+    ]
+    assert [text.split()[0] for text in texts(lines)] == ["We", "World", "To", "And", "It"]
+
+
+def test_small_gap_between_block_paragraphs_is_a_break_when_the_pitch_never_varies() -> None:
+    gap = 2.5  # far less than a line, but the lines of a paragraph are always PITCH apart
+    lines = [
+        full("The first block paragraph runs to the margin and ends at the", T),
+        full("margin with a sentence that fills the line up to the edge.", T + PITCH),
+        full("The second block paragraph starts after a small extra gap and", T + 2 * PITCH + gap),
+        boxed("ends here.", T + 3 * PITCH + gap),
+    ]
+    assert len(texts(lines)) == 2
+
+
+def test_double_spaced_page_after_a_single_spaced_one_keeps_its_paragraphs() -> None:
+    single = [
+        full(f"Single-spaced line {i} of the cover page runs to the margin", T + PITCH * i)
+        for i in range(9)
+    ]
+    double_pitch = 2 * PITCH
+    double = [
+        full(
+            f"Double-spaced line {i} of the memo runs on to the margin and",
+            T + double_pitch * i,
+            page=2,
+        )
+        for i in range(9)
+    ]
+    memo = [*double[:4], replace(double[4], box=replace(double[4].box, x0=INDENT)), *double[5:]]
+    paragraphs = texts([*single, *memo])
+    assert len(paragraphs) == 2  # the cover runs on into the memo; the indent starts the second
+
+
+def ocr(line: Line, *, top_shift: float = 0.0) -> Line:
+    """An OCR line; ``top_shift`` lowers its ink top (a line without ascenders or capitals)."""
+    assert line.box is not None
+    box = replace(line.box, top=line.box.top + top_shift)
+    return replace(line, origin=Origin.OCR, box=box)
+
+
+def test_ocr_line_without_ascenders_is_not_a_gap_but_a_real_gap_is() -> None:
+    lines = [
+        ocr(full(f"Строка номер {i} этого абзаца доходит до правого края полосы", T + PITCH * i))
+        for i in range(6)
+    ]
+    lowered = [
+        *lines[:3],
+        ocr(full("лишают аккредитации, высылают их и затем снова", T + 3 * PITCH), top_shift=3.5),
+        *lines[4:],
+    ]
+    assert len(texts(lowered)) == 1
+    gap = 7.0
+    spaced = [
+        *lines[:3],
+        *(
+            replace(
+                line, box=replace(line.box, top=line.box.top + gap, bottom=line.box.bottom + gap)
+            )
+            for line in lines[3:]
+            if line.box
+        ),
+    ]
+    assert len(texts(spaced)) == 2

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 from pipeline.config import Config
+from pipeline.dehyphenate import HyphenEvidence, join_lines
 from pipeline.models import Document
 from pipeline.process import process_bytes
 from pipeline.provenance import MAX_CHANGES_PER_KIND
-from pipeline.reflow import HyphenEvidence, join_lines
 from pipeline.repair import REPAIRS
 from pipeline.schema import RepairKind
 
