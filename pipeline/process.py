@@ -26,6 +26,7 @@ from pipeline.errors import (
     DocumentError,
     EmptyInputError,
     NeedsOcrError,
+    NoTextFoundError,
     PipelineError,
     UnreadableInputError,
     UnsupportedInputError,
@@ -46,6 +47,7 @@ from pipeline.models import (
     SourceInfo,
     Status,
 )
+from pipeline.pageprogress import page_done
 from pipeline.parallel import bounded_map
 from pipeline.provenance import (
     furniture_changes,
@@ -155,9 +157,16 @@ def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:
         page = read_image(image, number, image_dpi(image) or DEFAULT_IMAGE_DPI, config)
         return replace(page, number=number, reason="page image")
 
-    frames = enumerate(load_page_images(data, media_type), start=1)
-    futures = bounded_map(read_frame, frames, config.page_workers)
-    return Extraction(pages=tuple(f.result() for f in futures), media_type=media_type)
+    frames = (
+        (number, image)
+        for number, image in enumerate(load_page_images(data, media_type), start=1)
+        if config.pages is None or number in config.pages
+    )
+    pages: list[Page] = []
+    for future in bounded_map(read_frame, frames, config.page_workers):
+        pages.append(future.result())
+        page_done(len(pages), len(config.pages) if config.pages else None)
+    return Extraction(pages=tuple(pages), media_type=media_type)
 
 
 def extract(data: bytes, media_type: str, config: Config) -> Extraction:
@@ -167,7 +176,7 @@ def extract(data: bytes, media_type: str, config: Config) -> Extraction:
     if media_type == "application/pdf":
         return extract_pdf(data, config, page_reader(config))
     if media_type == "text/plain":
-        return extract_text_file(data)
+        return selected_pages(extract_text_file(data), config)
     if media_type in IMAGE_TYPES:
         return extract_images(data, media_type, config)
     raise UnsupportedInputError(
@@ -175,14 +184,25 @@ def extract(data: bytes, media_type: str, config: Config) -> Extraction:
     )
 
 
-def check_has_text(extraction: Extraction) -> None:
+def selected_pages(extraction: Extraction, config: Config) -> Extraction:
+    """Only the pages ``--pages`` asks for (a text file's pages are split by form feeds)."""
+    if config.pages is None:
+        return extraction
+    kept = tuple(page for page in extraction.pages if page.number in config.pages)
+    return replace(extraction, pages=kept)
+
+
+def check_has_text(extraction: Extraction, config: Config) -> None:
+    """A document error when no page gave text: ``NeedsOcrError`` only if OCR was off."""
     if any(page.lines for page in extraction.pages):
         return
     reasons = sorted({page.reason for page in extraction.pages if page.reason})
     detail = f" ({'; '.join(reasons)})" if reasons else ""
-    if extraction.media_type == "application/pdf":
-        raise NeedsOcrError(f"no page has usable text{detail}")
-    raise EmptyInputError(f"no text in the file{detail}")
+    if extraction.media_type != "application/pdf":
+        raise EmptyInputError(f"no text in the file{detail}")
+    if config.ocr == OcrMode.NEVER:
+        raise NeedsOcrError(f"no page has usable text{detail}; OCR is off (--ocr never)")
+    raise NoTextFoundError(f"no page has usable text, from its text layer or OCR{detail}")
 
 
 def document_status(pages: tuple[Page, ...]) -> tuple[Status, tuple[str, ...]]:
@@ -196,7 +216,7 @@ def document_status(pages: tuple[Page, ...]) -> tuple[Status, tuple[str, ...]]:
 
 def build_document(extraction: Extraction, source: SourceInfo, config: Config) -> Document:
     """Every stage after extraction: one code path for text layers, OCR and plain text."""
-    check_has_text(extraction)
+    check_has_text(extraction, config)
     pages, repairs = run_stage("repair", lambda: repair_pages(extraction.pages, config))
     found = run_stage("furniture", lambda: find_furniture(pages, config))
     body_lines = [line for page in found.pages for line in page.lines]
@@ -213,7 +233,8 @@ def build_document(extraction: Extraction, source: SourceInfo, config: Config) -
         furniture=locate_furniture(pages, found.furniture),
         pages=tuple(page_info(p) for p in pages),
         repairs=place_changes(
-            merge_repairs(repairs, reflow_repairs, furniture=found.furniture), sections.body
+            merge_repairs(repairs, reflow_repairs, furniture=found.furniture),
+            sections.body,
         ),
         warnings=extraction.warnings + page_warnings,
         metadata=metadata,
@@ -247,6 +268,18 @@ def source_info(data: bytes, path: str, media_type: str) -> SourceInfo:
     )
 
 
+INTERNAL_ERROR = "InternalError"
+
+
+def internal_error(stage: str) -> ErrorInfo:
+    """A bug of ours met on this document: a fixed text (the details go to the debug log)."""
+    message = (
+        f"an unexpected problem in the {stage} stage (a bug in pipeline: please report it, "
+        "with this file if you can)"
+    )
+    return ErrorInfo(INTERNAL_ERROR, message, stage)
+
+
 def failed_document(source: SourceInfo, error: ErrorInfo) -> Document:
     return Document(source=source, status=Status.FAILED, error=error)
 
@@ -269,8 +302,7 @@ def process_bytes(data: bytes, name: str, config: Config) -> Document:
     except DocumentError as exc:
         return failed_document(source, ErrorInfo(type(exc).__name__, str(exc), exc.stage))
     except StageFailureError as failure:
-        message = f"{type(failure.cause).__name__}: {failure.cause}"
-        return failed_document(source, ErrorInfo("InternalError", message, failure.stage))
+        return failed_document(source, internal_error(failure.stage))
 
 
 def process_path(path: Path, config: Config, *, display_path: str | None = None) -> Document:
