@@ -41,8 +41,13 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import Config
-from pipeline.batch import Limits, default_max_memory_mb, plan_run, run_batch
-from pipeline.config import DEFAULT_TIMEOUT_SECONDS
+from pipeline.batch import (
+    DEFAULT_TIMEOUT_SECONDS,
+    Limits,
+    default_max_memory_mb,
+    plan_run,
+    run_batch,
+)
 
 DEV_CORPUS_INPUT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev" / "input"
 DEV_PATTERN = "*-scan200.pdf"

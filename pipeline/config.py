@@ -8,13 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-DEFAULT_TIMEOUT_SECONDS = 600.0
-"""Wall-clock limit per document: a 100-page scan OCR'd on one core takes about five minutes;
-a text-layer statement takes well under a second."""
-DEFAULT_MAX_PAGES = 1000
-"""Statements run to tens of pages; a thousand-page PDF is a compilation or a hostile file, and
-is refused before any page is read."""
-
 
 class OcrMode(StrEnum):
     AUTO = "auto"
