@@ -8,6 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCH_MAX_RATIO ?= 1.5
 BENCH_OCR_MAX_RATIO ?= 1.15
+# Whole commands against bare baselines (bench/README.md); --check fails the target on a missed
+# figure, which only means something on an otherwise idle machine.
+BENCH_COMMANDS_ARGS ?= --check
 # Plain pytest: on 2 cores `-n auto` measured slower (34-43 s against 28-33 s for the suite),
 # its workers each paying the imports and word-list loading. Try PYTEST_ARGS="-n auto" later.
 PYTEST_ARGS ?=
@@ -29,6 +32,7 @@ lint: $(DEV_STAMP)
 	$(BIN)/mypy
 
 bench: $(DEV_STAMP)
+	$(BIN)/python bench/bench_commands.py $(BENCH_COMMANDS_ARGS)
 	$(BIN)/python bench/bench_text.py --max-ratio $(BENCH_MAX_RATIO)
 	$(BIN)/python bench/bench_ocr.py --max-ratio $(BENCH_OCR_MAX_RATIO) --batch
 

@@ -8,23 +8,36 @@ The Python API gives the same results as the command line::
     document.to_markdown(), document.to_text()  # the same document as Markdown, plain text
     for document in iter_documents(paths, Config()):  # many files, isolated, as they finish
         ...
+
+The names are loaded on first use (PEP 562): ``import pipeline`` alone, as ``pipeline
+--version`` does, reads no PDF, image, OCR or word-list library.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from pipeline.config import Config
-from pipeline.models import Document
-from pipeline.process import process_bytes, process_path, process_text
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.batch import iter_documents
+    from pipeline.config import Config
+    from pipeline.models import Document
+    from pipeline.process import process_bytes, process_path, process_text
+
+    __version__: str
 
 DISTRIBUTION = "statement-pipeline"
+UNKNOWN_VERSION = "0.0.0+unknown"
 
-try:
-    __version__ = version(DISTRIBUTION)
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
-
-# batch reads __version__ from this package, so it is imported once that is set.
-from pipeline.batch import iter_documents  # noqa: E402
+_LAZY_NAMES = {
+    "Config": "pipeline.config",
+    "Document": "pipeline.models",
+    "iter_documents": "pipeline.batch",
+    "process_bytes": "pipeline.process",
+    "process_path": "pipeline.process",
+    "process_text": "pipeline.process",
+}
+"""Public name -> the module defining it, imported when the name is first asked for."""
 
 __all__ = [
     "Config",
@@ -35,3 +48,27 @@ __all__ = [
     "process_path",
     "process_text",
 ]
+
+
+def _installed_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return UNKNOWN_VERSION
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        value: Any = _installed_version()
+    elif name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later look-ups find it without coming here again
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

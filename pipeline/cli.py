@@ -7,25 +7,18 @@ stderr, so ``pipeline run --jsonl | jq`` works while the progress bar shows on t
 from __future__ import annotations
 
 import json
+import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from rich.markup import escape
 
 from pipeline import __version__
 from pipeline.batch import (
@@ -42,20 +35,46 @@ from pipeline.batch import (
 )
 from pipeline.config import Config, OcrMode
 from pipeline.errors import (
+    EncryptedDocumentError,
     ExitCode,
     MissingDependencyError,
     NoInputError,
     PipelineError,
+    StopRequested,
     UsageError,
 )
-from pipeline.export import export_results
-from pipeline.inputs import display_path
+from pipeline.inputs import display_path, printable
 from pipeline.models import Document, Status
+from pipeline.options import (
+    DEFAULT_INPUT,
+    DEFAULTS,
+    DpiOption,
+    Executor,
+    ExecutorOption,
+    ForceOption,
+    JsonlOption,
+    LangOption,
+    LogLevel,
+    LogLevelOption,
+    MaxMemoryOption,
+    MaxPagesOption,
+    MinConfidenceOption,
+    OcrOption,
+    PagesOption,
+    PasswordOption,
+    QuietOption,
+    SchedulerOption,
+    TimeoutOption,
+    ToOption,
+    VerboseOption,
+    WorkersOption,
+    parse_pages,
+)
 from pipeline.output import to_json, to_jsonl, write_atomic
-from pipeline.process import process_bytes, process_path
-from pipeline.render import parse_formats, render
-from pipeline.review import review_path
-from pipeline.schema import json_schema
+from pipeline.stopping import stop_signals_interrupt
+
+if TYPE_CHECKING:
+    from pipeline.progress import Bar
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -63,7 +82,8 @@ SCHEMA_INDENT = 2
 
 app = typer.Typer(
     name="pipeline",
-    help="Official statements (PDF text layers, .txt files) to clean, structured JSON.",
+    help="Official statements (PDFs, scans and page images read by OCR, text files) to clean, "
+    "structured JSON.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -72,147 +92,41 @@ app = typer.Typer(
 
 # Rich draws on stdout by default; everything but data goes to stderr here.
 stderr_console = Console(stderr=True, soft_wrap=True, highlight=False)
-DEFAULTS = Config()
-
-# --- shared options ---------------------------------------------------------------------------
-
-PasswordOption = Annotated[
-    str | None,
-    typer.Option("--password", help="Password for encrypted PDFs.", show_default=False),
-]
-JsonlOption = Annotated[
-    bool, typer.Option("--jsonl", help="One compact JSON object per line on stdout.")
-]
-QuietOption = Annotated[
-    bool, typer.Option("--quiet", "-q", help="No progress bar, failure lines or summary.")
-]
-
-
-class Executor(StrEnum):
-    LOCAL = "local"
-    DASK = "dask"
-
-
-ExecutorOption = Annotated[
-    Executor,
-    typer.Option(
-        "--executor",
-        case_sensitive=False,
-        help="local: worker processes on this machine; dask: a Dask cluster (see --scheduler).",
-    ),
-]
-SchedulerOption = Annotated[
-    str | None,
-    typer.Option(
-        "--scheduler",
-        show_default=False,
-        help="Dask scheduler address, e.g. tcp://head:8786 (default: a local Dask cluster).",
-    ),
-]
-OcrOption = Annotated[
-    OcrMode,
-    typer.Option(
-        "--ocr",
-        case_sensitive=False,
-        help="auto: OCR pages without a usable text layer; always: every page; never: none.",
-    ),
-]
-LangOption = Annotated[
-    str,
-    typer.Option("--lang", help="Tesseract languages, joined with + (e.g. ukr+rus+eng)."),
-]
-MinConfidenceOption = Annotated[
-    float,
-    typer.Option(
-        "--min-confidence",
-        min=0,
-        max=100,
-        help="OCR confidence (0-100) under which a page or paragraph gets a warning.",
-    ),
-]
-DpiOption = Annotated[
-    int, typer.Option("--dpi", min=72, max=1200, help="Resolution for rendering PDF pages to OCR.")
-]
-WorkersOption = Annotated[
-    int | None,
-    typer.Option(
-        "--workers",
-        "-w",
-        min=1,
-        help="Documents processed at once, each in a worker process (default: all cores). "
-        "With 1 and no limits (--timeout 0 --max-memory 0) they run in this process.",
-        show_default=False,
-    ),
-]
-MaxPagesOption = Annotated[
-    int,
-    typer.Option(
-        "--max-pages",
-        min=0,
-        help="Fail PDFs with more pages than this, before reading any page (0: no limit).",
-    ),
-]
-TimeoutOption = Annotated[
-    float,
-    typer.Option(
-        "--timeout",
-        min=0,
-        metavar="SECONDS",
-        help="Wall-clock limit per document; its worker is killed and replaced (0: none).",
-    ),
-]
-MaxMemoryOption = Annotated[
-    int | None,
-    typer.Option(
-        "--max-memory",
-        min=0,
-        metavar="MB",
-        help="Address-space limit of each worker process (0: none; default: 3/4 of the "
-        "machine's memory shared by the workers, within 1024-4096 MB).",
-        show_default=False,
-    ),
-]
-ToOption = Annotated[
-    str,
-    typer.Option(
-        "--to",
-        metavar="FORMATS",
-        help="Output formats, comma-separated: json, md (Markdown), txt (plain text). "
-        "run writes each beside the JSON (x.json, x.md, x.txt); clean prints one.",
-    ),
-]
-ForceOption = Annotated[
-    bool,
-    typer.Option(
-        "--force",
-        help="Process every input again, even those whose result is up to date "
-        "(same content, settings and version).",
-    ),
-]
-
 
 # --- the one place exceptions become exit codes ----------------------------------------------
 
 
 @contextmanager
-def exit_codes() -> Iterator[None]:
-    """Turn run-level errors and Ctrl-C into a message on stderr and their exit code."""
+def exit_codes(*, resumable: bool = False) -> Iterator[None]:
+    """Turn run-level errors, Ctrl-C, SIGTERM and SIGHUP into a message on stderr and their
+    exit code (130 for Ctrl-C, 128 + the signal's number for the others)."""
     try:
-        yield
+        with stop_signals_interrupt():
+            yield
     except PipelineError as exc:
         say(f"pipeline: {exc}")
         raise typer.Exit(int(exc.exit_code)) from None
-    except KeyboardInterrupt:
-        say("pipeline: interrupted")
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, StopRequested):
+            how, code = f"stopped by {signal.Signals(exc.signum).name}", exc.exit_code
+        else:
+            how, code = "interrupted", int(ExitCode.INTERRUPTED)
+        resume = (
+            "; the results written so far are complete: run the same command again to resume"
+            if resumable
+            else ""
+        )
+        say(f"pipeline: {how}{resume}")
+        raise typer.Exit(code) from None
 
 
 # --- stdout and stderr -----------------------------------------------------------------------
 
 
 def say(text: str) -> None:
-    """A line for the person at the terminal (stderr, no markup read from file names)."""
-    stderr_console.print(text, markup=False)
+    """A line for the person at the terminal (stderr, no markup read from file names, control
+    characters of file names and library messages escaped so they cannot act on it)."""
+    stderr_console.print(printable(text), markup=False)
 
 
 def emit(text: str) -> None:
@@ -246,29 +160,54 @@ def main_options(
         ),
     ] = False,
 ) -> None:
-    """Official statements (PDF text layers, .txt files) to clean, structured JSON."""
+    """Official statements (PDFs, scans and page images read by OCR, text files) to clean,
+    structured JSON."""
 
 
 @app.command()
 def run(
-    input_dir: Annotated[
-        Path,
+    inputs: Annotated[
+        list[Path] | None,
         typer.Argument(
-            metavar="INPUT_DIR", help="Folder of PDFs and text files, read recursively."
+            metavar="[INPUT]...",
+            help="Files and folders to clean (folders recursively): PDFs, scans and page "
+            "images (PNG, JPEG, TIFF; read by OCR), text files. Default: input/.",
+            show_default=False,
         ),
-    ] = Path("input"),
+    ] = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the JSON results and index.jsonl.")
     ] = Path("output"),
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include",
+            metavar="GLOB",
+            help="Only inputs whose path (relative to its folder) or name matches; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            metavar="GLOB",
+            help="Skip inputs that match; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
     workers: WorkersOption = None,
     password: PasswordOption = None,
     quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+    log_level: LogLevelOption = LogLevel.WARNING,
     jsonl: JsonlOption = False,
     ocr: OcrOption = OcrMode.AUTO,
     lang: LangOption = DEFAULTS.ocr_lang,
     dpi: DpiOption = DEFAULTS.ocr_dpi,
     min_confidence: MinConfidenceOption = DEFAULTS.min_ocr_confidence,
     max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
+    pages: PagesOption = None,
     timeout: TimeoutOption = DEFAULT_TIMEOUT_SECONDS,
     max_memory: MaxMemoryOption = None,
     force: ForceOption = False,
@@ -276,11 +215,14 @@ def run(
     scheduler: SchedulerOption = None,
     to: ToOption = "json",
 ) -> None:
-    """Clean every file below INPUT_DIR into OUT/<same path>.json, plus OUT/index.jsonl.
+    """Clean every input into OUT/<same path>.json, plus OUT/index.jsonl.
 
     Inputs unchanged since their result was written are skipped (see --force); a run that
-    was killed finishes the rest when started again.
+    was stopped (Ctrl-C, kill, a crash) finishes the rest when started again.
     """
+    from pipeline.progress import RunReport
+
+    _set_log_level(log_level)
     workers = workers or default_workers()
     # Cores left over by the document workers go to the pages of one scanned document; a Dask
     # worker's cores are the cluster's to share out, not this machine's.
@@ -293,17 +235,32 @@ def run(
         min_ocr_confidence=min_confidence,
         page_workers=page_workers,
         max_pages=max_pages or None,
+        pages=parse_pages(pages),
     )
     memory = default_max_memory_mb(workers) if max_memory is None else max_memory
     limits = Limits(timeout=timeout or None, max_memory_mb=memory or None)
-    with exit_codes():
+    from pipeline.render import parse_formats  # the stages load in the workers, not here
+
+    with exit_codes(resumable=True):
         if scheduler is not None and executor is not Executor.DASK:
             raise UsageError("--scheduler needs --executor dask")
         formats = parse_formats(to)
-        tasks = plan_run(input_dir, out)
+        tasks = plan_run(
+            inputs or [DEFAULT_INPUT],
+            out,
+            include=include or (),
+            exclude=exclude or (),
+            renderings=any(fmt != "json" for fmt in formats),
+        )
         show_progress = stderr_console.is_terminal and not quiet
-        with _progress(len(tasks), enabled=show_progress) as advance:
-            reporter = _result_reporter(advance, jsonl=jsonl, quiet=quiet)
+        with _progress_bar(stderr_console, len(tasks), enabled=show_progress) as bar:
+            report = RunReport(say=say, bar=bar, verbose=verbose, quiet=quiet)
+
+            def on_result(result: ItemResult) -> None:
+                if jsonl:
+                    emit(to_jsonl(result.document))
+                report.finished(result)
+
             if executor is Executor.DASK:
                 summary = _dask_runner()(
                     tasks,
@@ -311,7 +268,7 @@ def run(
                     config,
                     scheduler=scheduler,
                     force=force,
-                    on_result=reporter,
+                    on_result=on_result,
                     formats=formats,
                 )
             else:
@@ -322,11 +279,13 @@ def run(
                     workers=workers,
                     limits=limits,
                     force=force,
-                    on_result=reporter,
+                    on_result=on_result,
+                    on_start=report.started,
+                    on_page=report.page,
                     formats=formats,
                 )
         if not quiet:
-            say(_summary_line(summary))
+            say(report.summary_line(summary))
     raise typer.Exit(int(summary.exit_code))
 
 
@@ -353,9 +312,25 @@ def clean(
     dpi: DpiOption = DEFAULTS.ocr_dpi,
     min_confidence: MinConfidenceOption = DEFAULTS.min_ocr_confidence,
     max_pages: MaxPagesOption = DEFAULT_MAX_PAGES,
+    pages: PagesOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the JSON to FILE (atomically) instead of stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    log_level: LogLevelOption = LogLevel.WARNING,
     to: ToOption = "json",
 ) -> None:
-    """Clean one file and print its JSON (or --to md / txt) on stdout (exit 1 when it failed)."""
+    """Clean one file (PDF, scan, page image or text) and print its JSON on stdout.
+
+    Exit 1 when the document failed, 8 when it is an encrypted PDF without its password.
+    """
+    _set_log_level(log_level)
     config = Config(
         password=password,
         ocr=ocr,
@@ -364,19 +339,41 @@ def clean(
         min_ocr_confidence=min_confidence,
         page_workers=default_workers(),
         max_pages=max_pages or None,
+        pages=parse_pages(pages),
     )
+    from pipeline.render import parse_formats, render
+
     with exit_codes():
         formats = parse_formats(to)
         if len(formats) > 1:
             raise UsageError("clean prints one format; `pipeline run --to` writes several")
-        document = _clean_one(file, config)
+        with _page_status(enabled=stderr_console.is_terminal):
+            document = _clean_one(file, config)
         if formats[0] != "json":
-            emit(render(document, formats[0]))
+            text = render(document, formats[0])
         else:
             as_dict = document.to_dict(__version__, config_fingerprint(config))
-            emit(to_jsonl(as_dict) if jsonl else to_json(as_dict))
-    failed = document.status is Status.FAILED
-    raise typer.Exit(int(ExitCode.SOME_FAILED if failed else ExitCode.OK))
+            text = to_jsonl(as_dict) if jsonl else to_json(as_dict)
+        if output is None:
+            emit(text)
+        else:
+            write_atomic(output, text)
+    raise typer.Exit(int(_document_exit_code(document)))
+
+
+def _document_exit_code(document: Document) -> ExitCode:
+    if document.status is not Status.FAILED:
+        return ExitCode.OK
+    if document.error is not None and document.error.type == EncryptedDocumentError.__name__:
+        return ExitCode.ENCRYPTED
+    return ExitCode.SOME_FAILED
+
+
+def _set_log_level(level: LogLevel) -> None:
+    """Library and pipeline log records at ``level`` and above go to stderr (this process)."""
+    logging.basicConfig(
+        level=level.value, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @app.command()
@@ -402,6 +399,8 @@ def review(
     lang: LangOption = DEFAULTS.ocr_lang,
 ) -> None:
     """Write a self-contained HTML page showing the result over its page images."""
+    from pipeline.review import review_path
+
     config = Config(password=password, ocr=ocr, ocr_lang=lang, page_workers=default_workers())
     with exit_codes():
         if not file.is_file():
@@ -425,6 +424,8 @@ def export(
 ) -> None:
     """Load every result of OUT_DIR into SQLite (tables and an FTS5 index over paragraphs);
     again later, only changed results are replaced. Prints a JSON summary."""
+    from pipeline.export import export_results
+
     with exit_codes():
         summary = export_results(out_dir, sqlite)
     emit(to_jsonl(summary.to_dict()))
@@ -435,6 +436,8 @@ def export(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of one output document."""
+    from pipeline.schema import json_schema  # pydantic: loaded for this command only
+
     emit(json.dumps(json_schema(), ensure_ascii=False, indent=SCHEMA_INDENT) + "\n")
 
 
@@ -447,6 +450,9 @@ def main() -> None:
 
 
 def _clean_one(file: Path, config: Config) -> Document:
+    # The stages (PDF, image, OCR and word-list libraries) load here, not for --help.
+    from pipeline.process import process_bytes, process_path
+
     if str(file) == STDIN:
         return process_bytes(sys.stdin.buffer.read(), STDIN_NAME, config)
     if not file.exists():
@@ -456,9 +462,24 @@ def _clean_one(file: Path, config: Config) -> Document:
     return process_path(file, config, display_path=display_path(file))
 
 
+IDLE_DESCRIPTION = "cleaning"
+
+
 @contextmanager
-def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[], None]]:
-    """A progress bar on stderr; yields the function that advances it by one document."""
+def _progress_bar(console: Console, total: int, *, enabled: bool) -> Iterator[Bar]:
+    """A progress bar on ``console`` (stderr) over ``total`` documents."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from pipeline.progress import Bar
+
     columns = (
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
@@ -467,27 +488,30 @@ def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[], None]]:
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=stderr_console, disable=not enabled) as progress:
-        task_id = progress.add_task("cleaning", total=total)
-        yield lambda: progress.advance(task_id)
+    with Progress(*columns, console=console, disable=not enabled) as progress:
+        task_id = progress.add_task(IDLE_DESCRIPTION, total=total)
+        yield Bar(
+            describe=lambda text: progress.update(task_id, description=escape(text)),
+            advance=lambda: progress.advance(task_id),
+        )
 
 
-def _result_reporter(
-    advance: Callable[[], None], *, jsonl: bool, quiet: bool
-) -> Callable[[ItemResult], None]:
-    def report(result: ItemResult) -> None:
-        if jsonl:
-            emit(to_jsonl(result.document))
-        if result.status == Status.FAILED and not quiet:
-            say(f"failed: {result.task.display_path}: {result.error_message}")
-        advance()
+@contextmanager
+def _page_status(*, enabled: bool) -> Iterator[None]:
+    """On a terminal, ``clean`` shows how many pages it has read (a scan takes minutes)."""
+    if not enabled:
+        yield
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn
 
-    return report
+    from pipeline.pageprogress import PageProgress, listening
 
+    columns = (SpinnerColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, console=stderr_console, transient=True) as progress:
+        task_id = progress.add_task("reading", total=None)
 
-def _summary_line(summary: RunSummary) -> str:
-    skipped = f" ({summary.skipped} unchanged, not redone)" if summary.skipped else ""
-    return (
-        f"{summary.total} documents: {summary.ok} ok, {summary.partial} partial, "
-        f"{summary.failed} failed{skipped}; index: {summary.index_path}"
-    )
+        def show(page: PageProgress) -> None:
+            progress.update(task_id, description=f"reading {page}")
+
+        with listening(show):
+            yield

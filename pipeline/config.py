@@ -63,3 +63,5 @@ class Config:
     """Password for encrypted PDFs."""
     max_pages: int | None = None
     """Refuse documents with more pages than this (None: no limit)."""
+    pages: tuple[int, ...] | None = None
+    """Read only these page numbers (1-based, sorted; ``--pages 1-3,7``); None: every page."""

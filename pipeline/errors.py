@@ -17,7 +17,26 @@ class ExitCode(IntEnum):
     MISSING_DEPENDENCY = 3
     NO_INPUT = 4
     OUTPUT_NOT_WRITABLE = 5
-    INTERRUPTED = 130
+    ENCRYPTED = 8  # every failure an encrypted PDF without its password (OCRmyPDF's code too)
+    HANGUP = 129  # 128 + SIGHUP: the terminal went away
+    INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C
+    TERMINATED = 143  # 128 + SIGTERM: kill, systemd, Docker, a batch scheduler
+
+
+class StopRequested(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: handled like Ctrl-C (a ``KeyboardInterrupt``), with its own exit code."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        """128 + the signal's number, as a shell reports a process the signal ended."""
+        return SIGNAL_EXIT_BASE + self.signum
+
+
+SIGNAL_EXIT_BASE = 128
 
 
 class PipelineError(Exception):
@@ -90,6 +109,12 @@ class EncryptedDocumentError(DocumentError):
 
 class NeedsOcrError(DocumentError):
     """No page has a usable text layer and OCR is not available or turned off."""
+
+    stage = "extract"
+
+
+class NoTextFoundError(DocumentError):
+    """No page gave any text, by its text layer or by OCR (a blank scan, a drawing)."""
 
     stage = "extract"
 

@@ -15,6 +15,7 @@ import logging
 import re
 import statistics
 import struct
+import unicodedata
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -22,14 +23,19 @@ from operator import itemgetter
 from typing import Any
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.psparser import PSException
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import int_value, resolve_all
+from pdfminer.psparser import LIT, PSException, literal_name
 from pdfplumber.page import Page as PdfPage
+from pdfplumber.pdf import PDF
 from pdfplumber.utils.clustering import cluster_objects
 from pdfplumber.utils.exceptions import PdfminerException
-from pdfplumber.utils.text import dedupe_chars, extract_words
+from pdfplumber.utils.text import extract_words
 from PIL import Image
 
+from pipeline.chars import page_chars
 from pipeline.config import Config
 from pipeline.errors import (
     DamagedDocumentError,
@@ -39,9 +45,11 @@ from pipeline.errors import (
     PipelineError,
     UnsupportedInputError,
 )
+from pipeline.failures import explain
 from pipeline.layout import Gutter, find_gutters
 from pipeline.lexicon import WORD, detect_language, known_share
 from pipeline.models import Box, Extraction, Line, Origin, Page
+from pipeline.pageprogress import page_done
 from pipeline.parallel import bounded_map
 
 PageReader = Callable[[Image.Image, int], Page]
@@ -60,6 +68,10 @@ MAGIC_SEARCH_WINDOW = 1024
 
 WORD_X_TOLERANCE = 3.0
 """Points: pdfplumber's default; a wider gap between two characters starts a new word."""
+WORD_GAP_EM_WITHOUT_SPACES = 0.12
+"""In a layer without space characters, a gap wider than this share of the font size starts a
+new word. Letters of a word sit within kerning (a few hundredths of an em) of each other; a word
+space is a fifth to a third of an em, less than the fixed 3 points at large sizes."""
 ROW_Y_TOLERANCE = 3.0
 """Points: words whose tops differ by at most this sit on one row (pdfplumber's default)."""
 ROW_SPLIT_GAP_EM = 3.0
@@ -93,9 +105,6 @@ encoding). Measured: real pages 0.39-1.0 (a table page lowest), garbage pages 0.
 MIN_WORDS_FOR_LEXICON = 15
 """Pages with fewer words (3+ letters) than this get no lexicon verdict: too little evidence."""
 
-MAX_REASON_CHARS = 120
-"""pdfminer's own error messages are cut to this length in ours."""
-
 PDF_PARSE_ERRORS: tuple[type[BaseException], ...] = (
     PdfminerException,
     PSException,
@@ -128,7 +137,12 @@ _quiet_pdfminer()
 
 
 def text_layer_problem(text: str) -> str | None:
-    """None when a page's text layer is usable, else a short reason why it is not."""
+    """None when a page's text layer is usable, else a short reason why it is not.
+
+    Judged on the NFKC form, as a reader sees it: English set in full-width letters
+    ("Ｍｒ．") is English, though the text itself keeps its forms.
+    """
+    text = unicodedata.normalize("NFKC", text)
     cid_codes = len(CID_CODE.findall(text))
     visible = re.sub(r"\s", "", CID_CODE.sub("", text))
     glyphs = len(visible) + cid_codes
@@ -163,22 +177,20 @@ def extract_pdf(data: bytes, config: Config, read_image: PageReader | None = Non
     """Read every page's text layer into lines, or by OCR (``read_image``) where the layer is
     missing or garbage; raise a ``DocumentError`` for unreadable PDFs."""
     _check_is_pdf(data)
+    pdf = _open(data, config)
     try:
-        pdf = pdfplumber.open(io.BytesIO(data), password=config.password or "")
-    except PdfminerException as exc:
-        raise _open_error(exc.args[0] if exc.args else exc, config) from None
-    except PDF_PARSE_ERRORS as exc:
-        raise _open_error(exc, config) from None
-    with pdf:
         try:
-            page_count = len(pdf.pages)
+            pdf_pages = _pages(pdf)
+            page_count = len(pdf_pages)
         except PDF_PARSE_ERRORS as exc:
             raise DamagedDocumentError(f"damaged PDF: {_brief(exc)}") from None
         if config.max_pages is not None and page_count > config.max_pages:
             raise DocumentError(
                 f"PDF has {page_count} pages, more than the limit of {config.max_pages}"
             )
-        pages, warnings = _read_pages(pdf.pages, config, read_image)
+        pages, warnings = _read_pages(pdf_pages, config, read_image)
+    finally:
+        _close(pdf)
     if not pages:
         raise DamagedDocumentError("damaged PDF: it has no pages")
     return Extraction(pages=tuple(pages), media_type=MEDIA_TYPE, warnings=tuple(warnings))
@@ -188,21 +200,54 @@ def render_pdf_pages(data: bytes, dpi: int, password: str | None = None) -> list
     """Every page drawn as an image at ``dpi`` (for the review page); a page pdfium cannot
     draw is a blank page of its size."""
     _check_is_pdf(data)
+    pdf = _open(data, Config(password=password))
     try:
-        pdf = pdfplumber.open(io.BytesIO(data), password=password or "")
-    except PdfminerException as exc:
-        raise _open_error(exc.args[0] if exc.args else exc, Config(password=password)) from None
-    except PDF_PARSE_ERRORS as exc:
-        raise _open_error(exc, Config(password=password)) from None
-    with pdf:
         images = []
-        for pdf_page in pdf.pages:
+        for pdf_page in _pages(pdf):
             image, _problem = _render(pdf_page, dpi)
             if image is None:
                 size = (round(pdf_page.width * dpi / 72), round(pdf_page.height * dpi / 72))
                 image = Image.new("RGB", size, "white")
             images.append(image)
         return images
+    finally:
+        _close(pdf)
+
+
+DEFAULT_MEDIA_BOX = (0, 0, 612, 792)
+"""Points: US Letter, the size pdf.js and poppler give a page whose /MediaBox is missing."""
+
+
+def _pages(pdf: PDF) -> list[PdfPage]:
+    """pdfplumber's pages (as ``pdf.pages`` builds them), but a page without a usable
+    /MediaBox gets the size other readers give it instead of failing the document."""
+    pages: list[PdfPage] = []
+    pdf._pages = pages  # as pdfplumber caches them, so that ``_close`` finds them
+    doctop = 0.0
+    for number, page_object in enumerate(PDFPage.create_pages(pdf.doc), start=1):
+        if not _is_box(resolve_all(page_object.attrs.get("MediaBox"))):
+            page_object.attrs["MediaBox"] = list(DEFAULT_MEDIA_BOX)
+        page = PdfPage(pdf, page_object, page_number=number, initial_doctop=doctop)
+        pages.append(page)
+        doctop += float(page.height)
+    return pages
+
+
+def _close(pdf: PDF) -> None:
+    """``pdf.close()`` without its rebuilding every page through ``pdf.pages`` (which fails on
+    the pages ``_pages`` mends): the pages we built are closed, the caches dropped."""
+    pages = pdf.__dict__.get("_pages", [])
+    pdf.flush_cache()
+    for page in pages:
+        page.close()
+
+
+def _is_box(value: object) -> bool:
+    return (
+        isinstance(value, list | tuple)
+        and len(value) == len(DEFAULT_MEDIA_BOX)
+        and all(isinstance(x, int | float) for x in value)
+    )
 
 
 def _check_is_pdf(data: bytes) -> None:
@@ -210,6 +255,57 @@ def _check_is_pdf(data: bytes) -> None:
         raise EmptyInputError("empty file")
     if PDF_MAGIC not in data[:MAGIC_SEARCH_WINDOW]:
         raise UnsupportedInputError("not a PDF: no %PDF- header")
+
+
+def _open(data: bytes, config: Config) -> PDF:
+    """The PDF opened for reading; a ``DocumentError`` when it cannot be.
+
+    The empty password first: most encrypted PDFs only restrict printing or copying and open
+    without one, and a ``--password`` meant for other files of the run must not stop them.
+    A PDF whose encryption covers its attachments only (``/StmF`` and ``/StrF`` ``/Identity``)
+    is read without decrypting, as other readers do: its pages are plain.
+    """
+    passwords = ["", config.password] if config.password else [""]
+    for password in passwords:
+        try:
+            return pdfplumber.open(io.BytesIO(data), password=password)
+        except PDF_PARSE_ERRORS as exc:
+            cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+            if not isinstance(cause, PDFPasswordIncorrect):
+                raise _open_error(cause, config) from None
+    if _only_attachments_encrypted(data):
+        return pdfplumber.open(io.BytesIO(ENCRYPT_KEY.sub(IGNORED_KEY, data)))
+    raise _open_error(PDFPasswordIncorrect(), config)
+
+
+ENCRYPT_KEY = re.compile(rb"/Encrypt(?![A-Za-z0-9#])")
+IGNORED_KEY = b"/Encrypz"
+"""Same length as ``/Encrypt``, so every byte offset of the file stays true."""
+IDENTITY_FILTER = "Identity"
+FIRST_CRYPT_FILTER_VERSION = 4
+"""``/V`` from which strings and streams name their crypt filter (``/StmF``, ``/StrF``)."""
+
+
+class _EncryptionProbe(PDFDocument):
+    """Reads a PDF's trailer and encryption dictionary without trying any password."""
+
+    def _initialize_password(self, password: str = "") -> None:
+        pass
+
+
+def _only_attachments_encrypted(data: bytes) -> bool:
+    """True when the encryption dictionary leaves strings and streams (the pages) plain."""
+    try:
+        probe = _EncryptionProbe(PDFParser(io.BytesIO(data)))
+        if probe.encryption is None:
+            return False
+        _, param = probe.encryption
+        if int_value(param.get("V", 0)) < FIRST_CRYPT_FILTER_VERSION:
+            return False
+        filters = (literal_name(param.get(key, LIT(IDENTITY_FILTER))) for key in ("StmF", "StrF"))
+        return all(name == IDENTITY_FILTER for name in filters)
+    except PDF_PARSE_ERRORS:
+        return False
 
 
 def _open_error(cause: BaseException, config: Config) -> DocumentError:
@@ -224,11 +320,8 @@ def _open_error(cause: BaseException, config: Config) -> DocumentError:
 
 
 def _brief(exc: BaseException) -> str:
-    """pdfminer's reason in one short line (its class name when it gives no message)."""
-    message = " ".join(str(exc).split()) or type(exc).__name__
-    if len(message) > MAX_REASON_CHARS:
-        message = message[: MAX_REASON_CHARS - 1] + "…"
-    return message
+    """The library's complaint as a fixed sentence for users (``failures.explain``)."""
+    return explain(exc)
 
 
 # --- one page --------------------------------------------------------------------------------
@@ -241,7 +334,8 @@ def _read_pages(
 
     def parsed() -> Iterator[tuple[Page, str | None, Image.Image | None]]:
         for number, pdf_page in enumerate(pdf_pages, start=1):
-            yield _read_page(pdf_page, number, config, read_image is not None)
+            if config.pages is None or number in config.pages:
+                yield _read_page(pdf_page, number, config, read_image is not None)
 
     def finish(item: tuple[Page, str | None, Image.Image | None]) -> tuple[Page, str | None]:
         page, warning, image = item
@@ -251,9 +345,15 @@ def _read_pages(
 
     pages: list[Page] = []
     warnings: list[str] = []
+    total = (
+        len(pdf_pages)
+        if config.pages is None
+        else len(set(config.pages) & set(range(1, len(pdf_pages) + 1)))
+    )
     for future in bounded_map(finish, parsed(), config.page_workers):
         page, warning = future.result()
         pages.append(page)
+        page_done(len(pages), total)
         if warning:
             warnings.append(warning)
     return pages, warnings
@@ -318,9 +418,11 @@ def _read_page(
 
 def _page_lines(pdf_page: PdfPage, number: int) -> list[Line]:
     """The page's visual lines, top to bottom and left to right within a row."""
+    chars = page_chars(pdf_page)
     words = extract_words(
-        _unique_chars(pdf_page.chars),
+        chars,
         x_tolerance=WORD_X_TOLERANCE,
+        x_tolerance_ratio=None if _has_spaces(chars) else WORD_GAP_EM_WITHOUT_SPACES,
         y_tolerance=ROW_Y_TOLERANCE,
         return_chars=True,
     )
@@ -332,18 +434,10 @@ def _page_lines(pdf_page: PdfPage, number: int) -> list[Line]:
     return lines
 
 
-def _unique_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The page's characters without fake-bold duplicates (a glyph printed twice, offset a bit).
-
-    pdfplumber's ``dedupe_chars`` restores the input order with ``list.index``, quadratic in
-    the number of characters (seconds on a dense page), so it gets one row at a time: duplicates
-    lie within its 1-point tolerance of each other, hence always inside one row. The survivors
-    go back into content-stream order, which pdfplumber's word extraction relies on.
-    """
-    stream_order = {id(char): index for index, char in enumerate(chars)}
-    rows = cluster_objects(chars, itemgetter("doctop"), ROW_Y_TOLERANCE)
-    unique = [char for row in rows for char in dedupe_chars(row)]
-    return sorted(unique, key=lambda char: stream_order[id(char)])
+def _has_spaces(chars: Sequence[dict[str, Any]]) -> bool:
+    """True when the layer draws its word spaces as characters (most do); without them, word
+    gaps must be read from the characters' positions."""
+    return any(char["text"].isspace() for char in chars)
 
 
 def _word_box(word: dict[str, Any]) -> Box:

@@ -248,11 +248,16 @@ def closing_function(text: str) -> str | None:
     True
     """
     text = " ".join(text.split())
+    # The formula opens the paragraph: body text that reflow ran into a formula is no closing.
+    sentence = SENTENCE_INSIDE.search(text)
+    first_sentence_end = sentence.end() - 1 if sentence else len(text)
     for function, patterns in CUES.closing.items():
         if len(text) > MAX_CLOSING_CHARS[function]:
             continue
-        if any(pattern.search(text) for pattern in patterns):
-            return function
+        for pattern in patterns:
+            match = pattern.search(text)
+            if match and match.start() < first_sentence_end:
+                return function
     return None
 
 

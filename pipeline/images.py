@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from PIL import Image, ImageOps, ImageSequence
 
 from pipeline.errors import DamagedDocumentError, EmptyInputError, UnsupportedInputError
+from pipeline.failures import explain
 
 PIL_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/tiff": "TIFF"}
 """Media types we read as page images, and the one Pillow decoder each may use."""
@@ -100,10 +101,13 @@ def _decoding_errors() -> Iterator[None]:
         try:
             yield
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise UnsupportedInputError(f"image too large: {exc}") from exc
+            raise UnsupportedInputError(
+                f"image too large: more pixels than {MAX_PAGE_PIXELS / 1e6:g} MP, the limit for "
+                "one page (a decompression bomb)"
+            ) from exc
         except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
             # Pillow reports truncated and corrupt data with any of these, by codec.
-            raise DamagedDocumentError(f"damaged image: {exc}") from exc
+            raise DamagedDocumentError(f"damaged image: {explain(exc)}") from exc
 
 
 def _square_pixels(image: Image.Image) -> Image.Image:

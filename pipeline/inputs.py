@@ -16,6 +16,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from pipeline.ownership import is_own_file
+
 INDEX_NAME = "index.jsonl"
 """The run's index inside the output folder (written by ``output.write_index``)."""
 
@@ -36,6 +38,11 @@ TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 WIDE_ENCODINGS = ("utf_16", "utf_32")
 BINARY_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x19\x1c-\x1f]")
 """C0 control bytes no text file holds (tab, line ends, form feed, DOS EOF and ESC excepted)."""
+MAX_STRAY_CONTROL_SHARE = 0.001
+"""...but one in a thousand bytes is a text file damaged in a copy (a stray NUL), read as text
+with the bytes taken out; binary data has them by the tenth."""
+STRAY_CONTROLS_IN_ANY_TEXT = 2
+"""...and a short file may hold this many whatever its length."""
 
 PDF = "application/pdf"
 TEXT = "text/plain"
@@ -124,8 +131,10 @@ def _is_own_output(path: Path, root_real: Path, excluded: Iterable[Path]) -> boo
             continue
         if out_dir != root_real:
             return True
-        # Outputs written beside the inputs: only our own file kinds are ours.
-        if real.name == INDEX_NAME or real.suffix == OUTPUT_SUFFIX:
+        # Outputs written beside the inputs: only files of ours (by content) are ours; the
+        # user's own ``report.json`` stays an input.
+        named_like_ours = real.name == INDEX_NAME or real.suffix == OUTPUT_SUFFIX
+        if named_like_ours and is_own_file(real, INDEX_NAME):
             return True
     return False
 
@@ -141,6 +150,13 @@ def output_relpath(inputs: Sequence[Path], root: Path) -> dict[Path, Path]:
     the other.
     """
     relatives = {path: path.relative_to(root) for path in inputs}
+    by_relative = output_relpaths(list(relatives.values()))
+    return {path: by_relative[rel] for path, rel in relatives.items()}
+
+
+def output_relpaths(inputs: Sequence[Path]) -> dict[Path, Path]:
+    """``output_relpath`` for paths already relative to their input folder (each unique)."""
+    relatives = {rel: rel for rel in inputs}
     full_name = set(_sharing_a_stem(relatives.values()))
     while True:
         names = {path: _output_name(rel, rel in full_name) for path, rel in relatives.items()}
@@ -182,6 +198,21 @@ def display_path(path: Path) -> str:
     return os.fsencode(path).decode("utf-8", errors="replace")
 
 
+TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters a terminal acts on or that forge lines when printed: C0 and C1 controls (ESC
+starts escape sequences, a newline starts a fake line), DEL, line separators, bidi overrides."""
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: each unsafe character shown as its escape
+    (``\\x1b``, ``\\n``, ``\\u202e``), everything else as it is."""
+    return TERMINAL_UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
 # --- sniffing ------------------------------------------------------------------------------
 
 
@@ -213,14 +244,14 @@ def _decodes_as_text(sample: bytes) -> bool:
     """True when the bytes read as text in some encoding (charset-normalizer's verdict).
 
     Control bytes such as NUL mark binary data unless the text is UTF-16/32, where they are
-    half of every Latin letter.
+    half of every Latin letter; a stray few (``MAX_STRAY_CONTROL_SHARE``) are damage.
     """
     if sample.startswith(TEXT_BOMS) or _is_utf8_prefix(sample):
         return True
     best = from_bytes(sample).best()
     if best is None:
         return False
-    return best.encoding.startswith(WIDE_ENCODINGS) or not BINARY_CONTROL.search(sample)
+    return best.encoding.startswith(WIDE_ENCODINGS) or _few_controls(sample)
 
 
 def _is_utf8_prefix(sample: bytes) -> bool:
@@ -229,4 +260,10 @@ def _is_utf8_prefix(sample: bytes) -> bool:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
     except UnicodeDecodeError:
         return False
-    return not BINARY_CONTROL.search(sample)
+    return _few_controls(sample)
+
+
+def _few_controls(sample: bytes) -> bool:
+    """No more control bytes than a text file damaged in a copy holds."""
+    allowed = STRAY_CONTROLS_IN_ANY_TEXT + MAX_STRAY_CONTROL_SHARE * len(sample)
+    return len(BINARY_CONTROL.findall(sample)) <= allowed

@@ -1,7 +1,10 @@
 """The lexicon behind hyphenation and encoding decisions: wordfreq's Zipf frequencies.
 
 Zipf 0 means "never seen"; everyday words sit at 3-6. Lookups are cached because reflow and
-repair ask about the same words many times.
+repair ask about the same words many times. A language's word list is loaded by wordfreq at the
+first lookup of a word in that language, once per process (a worker reading only English
+documents never loads the Russian list, the larger one), and only by the commands that read
+documents: ``pipeline --version`` and ``--help`` do not import this module.
 """
 
 from __future__ import annotations

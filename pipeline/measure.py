@@ -92,6 +92,7 @@ def measure_layout(lines: list[Line]) -> Layout:
     }
     # Top to top, not bottom to top: a line's bottom moves with its descenders (OCR boxes
     # hug the ink), while nearly every line has a capital or an ascender at the top.
+    body_size = _body_size(boxed)
     pitches = [
         (cur.page, cur.box.top - prev.box.top)
         for prev, cur in pairwise(boxed)
@@ -100,6 +101,7 @@ def measure_layout(lines: list[Line]) -> Layout:
         and prev.page == cur.page
         and not style_changes(prev, cur)
         and cur.box.top > prev.box.top
+        and _in_body_size(cur, body_size)
     ]
     heights = [line.box.height for line in boxed if line.box]
     all_pitches = [pitch for _, pitch in pitches]
@@ -120,6 +122,22 @@ def measure_layout(lines: list[Line]) -> Layout:
         page_pitches=page_pitches,
         pitch_spread=_pitch_spread(pitches, page_pitches, pitch),
     )
+
+
+def _body_size(lines: list[Line]) -> float | None:
+    """The text layer's usual font size; None for OCR, whose sizes are estimates per line."""
+    sizes = [
+        line.size for line in lines if line.size is not None and line.origin is Origin.TEXT_LAYER
+    ]
+    return statistics.median(sizes) if sizes else None
+
+
+def _in_body_size(line: Line, body_size: float | None) -> bool:
+    """Set in the body's size: the pitches of smaller preamble lines or a larger title say
+    nothing of the body's line spacing (and would hide its paragraph gaps)."""
+    if body_size is None or line.size is None or line.origin is not Origin.TEXT_LAYER:
+        return True
+    return abs(line.size - body_size) < SIZE_CHANGE
 
 
 def _pitch_spread(

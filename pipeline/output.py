@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import OutputNotWritableError
-from pipeline.inputs import INDEX_NAME
+from pipeline.inputs import INDEX_NAME, display_path
+from pipeline.ownership import is_own_file, stale_temp_files
 
 JSON_INDENT = 1
 """One space per level: readable, yet a long document stays compact."""
@@ -127,7 +128,8 @@ def _sync_folder(folder: Path) -> None:
 
 
 def prepare_output_dir(out_dir: Path) -> None:
-    """Create ``out_dir`` and prove it is writable, or raise OutputNotWritableError.
+    """Create ``out_dir``, prove it is writable and that its index may be replaced, and remove
+    the temporary files a killed run left in it; else raise OutputNotWritableError.
 
     Checked before any document is processed, so a read-only target fails fast.
     """
@@ -137,8 +139,22 @@ def prepare_output_dir(out_dir: Path) -> None:
             pass
     except OSError as exc:
         raise OutputNotWritableError(
-            f"output folder {out_dir} is not writable: {exc.strerror or exc}"
+            f"output folder {display_path(out_dir)} is not writable: {exc.strerror or exc}"
         ) from exc
+    check_replaceable(out_dir / INDEX_NAME)
+    for stale in stale_temp_files(out_dir):
+        _remove_quietly(stale)
+
+
+def check_replaceable(path: Path) -> None:
+    """OutputNotWritableError unless ``path`` is absent or a file this tool wrote: the user's
+    own files in the output folder are never replaced."""
+    if not os.path.lexists(path) or is_own_file(path, INDEX_NAME):
+        return
+    raise OutputNotWritableError(
+        f"{display_path(path)} exists and was not written by pipeline: left as it is "
+        "(move it, or choose another --out)"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,5 +184,6 @@ class IndexEntry:
 def write_index(out_dir: Path, entries: Iterable[IndexEntry]) -> Path:
     """Write ``OUT/index.jsonl`` (one line per entry, in the given order); return its path."""
     index_path = out_dir / INDEX_NAME
+    check_replaceable(index_path)
     write_atomic(index_path, "".join(to_jsonl(entry.to_dict()) for entry in entries))
     return index_path

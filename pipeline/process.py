@@ -19,22 +19,20 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
-
-from PIL import Image
+from typing import TYPE_CHECKING, TypeVar
 
 from pipeline.config import Config, OcrMode
 from pipeline.errors import (
     DocumentError,
     EmptyInputError,
     NeedsOcrError,
+    NoTextFoundError,
     PipelineError,
     UnreadableInputError,
     UnsupportedInputError,
 )
 from pipeline.extract import PageReader, extract_pdf
 from pipeline.furniture import find_furniture
-from pipeline.images import image_dpi, load_page_images
 from pipeline.inputs import sniff_media_type
 from pipeline.layout import order_page
 from pipeline.lexicon import detect_language
@@ -50,8 +48,7 @@ from pipeline.models import (
     SourceInfo,
     Status,
 )
-from pipeline.ocr import OcrEngine, TesseractEngine, check_available
-from pipeline.ocr_languages import ScriptMemory, read_by_script
+from pipeline.pageprogress import page_done
 from pipeline.parallel import bounded_map
 from pipeline.provenance import (
     furniture_changes,
@@ -64,6 +61,15 @@ from pipeline.reflow import build_paragraphs
 from pipeline.repair import repair_pages
 from pipeline.sections import assign_sections
 from pipeline.text import extract_text_file
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from pipeline.ocr import OcrEngine
+    from pipeline.ocr_languages import ScriptMemory
+
+# The OCR and image stages (pytesseract, numpy) are imported by the functions that use them:
+# a run over text layers and text files never loads them.
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +105,8 @@ DEFAULT_IMAGE_DPI = 300.0
 @lru_cache(maxsize=8)
 def ocr_engine(lang: str) -> OcrEngine:
     """One engine per language set; checked once, so a missing pack is reported at first use."""
+    from pipeline.ocr import TesseractEngine, check_available
+
     check_available(lang)
     return TesseractEngine(lang=lang)
 
@@ -108,10 +116,16 @@ def page_reader(config: Config) -> PageReader | None:
     if config.ocr == OcrMode.NEVER:
         return None
 
-    memory = ScriptMemory()  # one reader per document: its pages share what their script is
+    # One reader per document: its pages share what their script is. Made at the first page
+    # read, so a document without one never loads the OCR stage.
+    memories: list[ScriptMemory] = []
 
     def read(image: Image.Image, number: int) -> Page:
-        return read_image(image, number, config.ocr_dpi, config, memory)
+        from pipeline.ocr_languages import ScriptMemory
+
+        if not memories:
+            memories.append(ScriptMemory())
+        return read_image(image, number, config.ocr_dpi, config, memories[0])
 
     return read
 
@@ -124,14 +138,20 @@ def read_image(
     memory: ScriptMemory | None = None,
 ) -> Page:
     """OCR one page image with the allowed languages that fit its script (``ocr_languages``)."""
+    from pipeline.ocr_languages import read_by_script
+
     engine = ocr_engine(config.ocr_lang)
     return read_by_script(engine, image, number, dpi, config.ocr_lang, memory)
 
 
 def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:
     """Page images (PNG, JPEG, every frame of a TIFF) read by OCR, in parallel over pages."""
+    from pipeline.images import image_dpi, load_page_images
+
     if config.ocr == OcrMode.NEVER:
         raise NeedsOcrError(f"{media_type} page image: needs OCR, but --ocr is never")
+
+    from pipeline.ocr_languages import ScriptMemory
 
     memory = ScriptMemory()
 
@@ -141,9 +161,16 @@ def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:
         page = read_image(image, number, dpi, config, memory)
         return replace(page, number=number, reason="page image")
 
-    frames = enumerate(load_page_images(data, media_type), start=1)
-    futures = bounded_map(read_frame, frames, config.page_workers)
-    return Extraction(pages=tuple(f.result() for f in futures), media_type=media_type)
+    frames = (
+        (number, image)
+        for number, image in enumerate(load_page_images(data, media_type), start=1)
+        if config.pages is None or number in config.pages
+    )
+    pages: list[Page] = []
+    for future in bounded_map(read_frame, frames, config.page_workers):
+        pages.append(future.result())
+        page_done(len(pages), len(config.pages) if config.pages else None)
+    return Extraction(pages=tuple(pages), media_type=media_type)
 
 
 def extract(data: bytes, media_type: str, config: Config) -> Extraction:
@@ -159,7 +186,7 @@ def extract_pages(data: bytes, media_type: str, config: Config) -> Extraction:
     if media_type == "application/pdf":
         return extract_pdf(data, config, page_reader(config))
     if media_type == "text/plain":
-        return extract_text_file(data)
+        return selected_pages(extract_text_file(data), config)
     if media_type in IMAGE_TYPES:
         return extract_images(data, media_type, config)
     raise UnsupportedInputError(
@@ -167,14 +194,25 @@ def extract_pages(data: bytes, media_type: str, config: Config) -> Extraction:
     )
 
 
-def check_has_text(extraction: Extraction) -> None:
+def selected_pages(extraction: Extraction, config: Config) -> Extraction:
+    """Only the pages ``--pages`` asks for (a text file's pages are split by form feeds)."""
+    if config.pages is None:
+        return extraction
+    kept = tuple(page for page in extraction.pages if page.number in config.pages)
+    return replace(extraction, pages=kept)
+
+
+def check_has_text(extraction: Extraction, config: Config) -> None:
+    """A document error when no page gave text: ``NeedsOcrError`` only if OCR was off."""
     if any(page.lines for page in extraction.pages):
         return
     reasons = sorted({page.reason for page in extraction.pages if page.reason})
     detail = f" ({'; '.join(reasons)})" if reasons else ""
-    if extraction.media_type == "application/pdf":
-        raise NeedsOcrError(f"no page has usable text{detail}")
-    raise EmptyInputError(f"no text in the file{detail}")
+    if extraction.media_type != "application/pdf":
+        raise EmptyInputError(f"no text in the file{detail}")
+    if config.ocr == OcrMode.NEVER:
+        raise NeedsOcrError(f"no page has usable text{detail}; OCR is off (--ocr never)")
+    raise NoTextFoundError(f"no page has usable text, from its text layer or OCR{detail}")
 
 
 def document_status(pages: tuple[Page, ...]) -> tuple[Status, tuple[str, ...]]:
@@ -188,7 +226,7 @@ def document_status(pages: tuple[Page, ...]) -> tuple[Status, tuple[str, ...]]:
 
 def build_document(extraction: Extraction, source: SourceInfo, config: Config) -> Document:
     """Every stage after extraction: one code path for text layers, OCR and plain text."""
-    check_has_text(extraction)
+    check_has_text(extraction, config)
     repaired, repairs = run_stage("repair", lambda: repair_pages(extraction.pages, config))
     # Scanner noise leaves before furniture and reflow could take it for a footer or a paragraph.
     pages, noise = split_noise(repaired, detect_language(page_texts(repaired)))
@@ -215,7 +253,8 @@ def build_document(extraction: Extraction, source: SourceInfo, config: Config) -
         noise=noise,
         pages=tuple(page_info(p) for p in pages),
         repairs=place_changes(
-            merge_repairs(repairs, reflow_repairs, furniture=found.furniture), sections.body
+            merge_repairs(repairs, reflow_repairs, furniture=found.furniture),
+            sections.body,
         ),
         warnings=extraction.warnings
         + tuple(warning for page in extraction.pages for warning in page.warnings)
@@ -256,6 +295,18 @@ def source_info(data: bytes, path: str, media_type: str) -> SourceInfo:
     )
 
 
+INTERNAL_ERROR = "InternalError"
+
+
+def internal_error(stage: str) -> ErrorInfo:
+    """A bug of ours met on this document: a fixed text (the details go to the debug log)."""
+    message = (
+        f"an unexpected problem in the {stage} stage (a bug in pipeline: please report it, "
+        "with this file if you can)"
+    )
+    return ErrorInfo(INTERNAL_ERROR, message, stage)
+
+
 def failed_document(source: SourceInfo, error: ErrorInfo) -> Document:
     return Document(source=source, status=Status.FAILED, error=error)
 
@@ -278,8 +329,7 @@ def process_bytes(data: bytes, name: str, config: Config) -> Document:
     except DocumentError as exc:
         return failed_document(source, ErrorInfo(type(exc).__name__, str(exc), exc.stage))
     except StageFailureError as failure:
-        message = f"{type(failure.cause).__name__}: {failure.cause}"
-        return failed_document(source, ErrorInfo("InternalError", message, failure.stage))
+        return failed_document(source, internal_error(failure.stage))
 
 
 def process_path(path: Path, config: Config, *, display_path: str | None = None) -> Document:

@@ -203,6 +203,7 @@ def _page_of(chunk: str, number: int) -> Page:
 
 
 def extract_text_file(data: bytes) -> Extraction:
-    """A ``.txt`` file's bytes as an ``Extraction`` of plain-text pages."""
+    """A ``.txt`` file's bytes as an ``Extraction`` of plain-text pages (a stray NUL stays
+    in for the repair stage, which removes control characters and counts them)."""
     text, encoding = decode_bytes(data)
     return Extraction(pages=text_to_pages(text), media_type="text/plain", encoding=encoding)

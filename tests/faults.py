@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.batch import Task, process_task
@@ -47,8 +49,9 @@ ADLER_MODULUS = 65521
 # --- assembling PDFs by hand -----------------------------------------------------------------
 
 
-def assemble_pdf(objects: Sequence[bytes], *, root: int = 1) -> bytes:
-    """A PDF of the given object bodies (numbered from 1) with a correct xref table."""
+def assemble_pdf(objects: Sequence[bytes], *, root: int = 1, trailer: bytes = b"") -> bytes:
+    """A PDF of the given object bodies (numbered from 1) with a correct xref table; ``trailer``
+    adds entries to the trailer dictionary."""
     out = io.BytesIO()
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -59,7 +62,7 @@ def assemble_pdf(objects: Sequence[bytes], *, root: int = 1) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\n" % (len(objects) + 1, root))
+    out.write(b"trailer\n<< /Size %d /Root %d 0 R %s>>\n" % (len(objects) + 1, root, trailer))
     out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
     return out.getvalue()
 
@@ -68,9 +71,16 @@ def stream(content: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d %s>>\nstream\n%s\nendstream" % (len(content), extra, content)
 
 
-def one_page_pdf(contents: bytes, *, more: Sequence[bytes] = ()) -> bytes:
-    """Catalog, page tree, one page whose /Contents is object 4 (``contents``), a font, and
-    ``more`` objects numbered from 6."""
+def one_page_pdf(
+    contents: bytes,
+    *,
+    more: Sequence[bytes] = (),
+    font: bytes = b"",
+    base_font: bytes = b"Helvetica",
+    trailer: bytes = b"",
+) -> bytes:
+    """Catalog, page tree, one page whose /Contents is object 4 (``contents``), a Helvetica
+    font (``font`` adds entries to it), and ``more`` objects numbered from 6."""
     return assemble_pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -78,9 +88,10 @@ def one_page_pdf(contents: bytes, *, more: Sequence[bytes] = ()) -> bytes:
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
             b"/Resources << /Font << /F1 5 0 R >> >> >>",
             contents,
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /%s %s>>" % (base_font, font),
             *more,
-        ]
+        ],
+        trailer=trailer,
     )
 
 
@@ -249,6 +260,152 @@ def link_out_of_tree(folder: Path, outside: Path) -> Path:
     return link
 
 
+# --- documents other readers read (poppler, pdfium), made to be read here too --------------
+
+LOST_TEXT = (
+    "Statement by the Delegation of Norway",
+    "Mr. Chairperson, Norway welcomes the report of the Secretary-General and thanks",
+    "the Secretariat for its work on the security of journalists in the region.",
+    "We call on all participating States to implement their commitments in full.",
+    "Thank you.",
+)
+LINE_TOP = 720
+LINE_STEP = 18
+FONT_SIZE = 12
+GLUED_GAP_EM = 0.2
+"""Gap drawn between words of a layer without spaces: under pdfplumber's default word
+tolerance (3 pt at 12 pt), over a letter gap."""
+FULL_WIDTH_OFFSET = 0xFF01 - 0x21
+"""ASCII ``!``..``~`` to their full-width forms U+FF01..U+FF5E."""
+
+
+def _pdf_string(text: str) -> bytes:
+    return (
+        b"("
+        + text.encode("latin-1").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+        + b")"
+    )
+
+
+def _lines_content(lines: Sequence[str]) -> bytes:
+    """A content stream showing each line at the left margin, one below the other."""
+    ops = [b"BT /F1 %d Tf" % FONT_SIZE]
+    for number, line in enumerate(lines):
+        ops.append(b"1 0 0 1 72 %d Tm %s Tj" % (LINE_TOP - number * LINE_STEP, _pdf_string(line)))
+    ops.append(b"ET")
+    return b"\n".join(ops)
+
+
+def full_width_pdf(path: Path) -> Path:
+    """English whose text layer maps every letter to its full-width form (an East Asian
+    font's ToUnicode): NFKC reads it as English."""
+    _make_folder(path)
+    ranges = b"<21> <7e> <%04x>" % (0x21 + FULL_WIDTH_OFFSET)
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
+        b"/CMapName /FullWidth def 1 begincodespacerange <00> <ff> endcodespacerange "
+        b"1 beginbfrange " + ranges + b" endbfrange endcmap "
+        b"CMapName currentdict /CMap defineresource pop end end"
+    )
+    path.write_bytes(
+        one_page_pdf(
+            stream(_lines_content(LOST_TEXT)),
+            font=b"/ToUnicode 6 0 R " + _helvetica_widths(),
+            base_font=b"FullWidthSans",  # not a standard font: its /Widths count
+            more=[stream(cmap)],
+        )
+    )
+    return path
+
+
+def _helvetica_widths() -> bytes:
+    """/FirstChar, /LastChar and /Widths of printable ASCII in Helvetica (a font with its own
+    /ToUnicode gets no widths from the standard metrics)."""
+    widths = b" ".join(
+        b"%d" % round(stringWidth(chr(code), "Helvetica", 1000)) for code in range(32, 127)
+    )
+    return b"/FirstChar 32 /LastChar 126 /Widths [" + widths + b"] "
+
+
+def glued_words_pdf(path: Path) -> Path:
+    """A layer without space characters: each word placed on its own, a fifth of an em after
+    the previous one (as many PDF producers set word spacing)."""
+    _make_folder(path)
+    ops = [b"BT /F1 %d Tf" % FONT_SIZE]
+    for number, line in enumerate(LOST_TEXT):
+        x = 72.0
+        for word in line.split():
+            top = LINE_TOP - number * LINE_STEP
+            ops.append(b"1 0 0 1 %.2f %d Tm %s Tj" % (x, top, _pdf_string(word)))
+            x += stringWidth(word, "Helvetica", FONT_SIZE) + GLUED_GAP_EM * FONT_SIZE
+    ops.append(b"ET")
+    path.write_bytes(one_page_pdf(stream(b"\n".join(ops))))
+    return path
+
+
+def attachments_encrypted_pdf(path: Path) -> Path:
+    """Only the embedded files are encrypted (``/StmF`` and ``/StrF`` are ``/Identity``, ``/EFF``
+    a crypt filter): the page content is plain, and no password is needed to read it."""
+    _make_folder(path)
+    encrypt = (
+        b"/Encrypt << /Filter /Standard /V 4 /R 4 /Length 128 /P -4 "
+        b"/CF << /StdCF << /CFM /AESV2 /AuthEvent /EFOpen /Length 16 >> >> "
+        b"/StmF /Identity /StrF /Identity /EFF /StdCF "
+        b"/O <" + b"ab" * 32 + b"> /U <" + b"cd" * 32 + b"> >> "
+        b"/ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>] "
+    )
+    path.write_bytes(one_page_pdf(stream(_lines_content(LOST_TEXT)), trailer=encrypt))
+    return path
+
+
+def page_without_contents_pdf(path: Path) -> Path:
+    """Two pages, the second with neither /Contents nor /MediaBox (an empty page of the size
+    readers assume; pdfplumber alone fails on it)."""
+    _make_folder(path)
+    path.write_bytes(
+        assemble_pdf(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> >> >>",
+                stream(_lines_content(LOST_TEXT)),
+                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+                b"<< /Type /Page /Parent 2 0 R >>",
+            ]
+        )
+    )
+    return path
+
+
+def restricted_pdf(path: Path) -> Path:
+    """Encrypted with an owner password only (printing and copying restricted): it opens
+    with the empty password, as most encrypted PDFs do."""
+    _make_folder(path)
+    encryption = StandardEncryption("", ownerPassword="owner-secret", canCopy=0)
+    canvas = Canvas(str(path), pagesize=A4, encrypt=encryption)
+    canvas.setFont("Helvetica", FONT_SIZE)
+    for number, line in enumerate(LOST_TEXT):
+        canvas.drawString(72, LINE_TOP - number * LINE_STEP, line)
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
+def unencrypted_pdf(path: Path) -> Path:
+    """A plain PDF, for a run given --password for the encrypted ones beside it."""
+    _make_folder(path)
+    path.write_bytes(one_page_pdf(stream(_lines_content(LOST_TEXT))))
+    return path
+
+
+def stray_nul_text(path: Path) -> Path:
+    """A UTF-8 statement with one NUL byte inside a word (damage from a copy)."""
+    _make_folder(path)
+    path.write_bytes(GOOD_TEXT.encode().replace(b"report", b"re\x00port"))
+    return path
+
+
 @dataclass(frozen=True)
 class Fault:
     """One hostile input and what a run must make of it."""
@@ -259,6 +416,7 @@ class Fault:
     status: str  # "failed" or "ok"
     error_type: str | None = None
     message: str | None = None  # a regular expression the error message must match
+    body: str | None = None  # a regular expression the body's text must match
 
 
 FAULTS: tuple[Fault, ...] = (
@@ -293,7 +451,7 @@ FAULTS: tuple[Fault, ...] = (
         flate_bomb_pdf,
         "failed",
         "MemoryLimitError",
-        r"needed more than \d+ MB.*--max-memory",
+        r"decompression bomb.*needed more than \d+ MB.*--max-memory",
     ),
     Fault(
         "image bomb (10 gigapixels)",
@@ -324,6 +482,42 @@ FAULTS: tuple[Fault, ...] = (
     Fault("array nested 100,000 deep", "deeply-nested.pdf", deeply_nested_pdf, "ok"),
     Fault("text named .pdf", "statement-text.pdf", text_named_pdf, "ok"),
     Fault("PDF named .txt", "statement-pdf.txt", pdf_named_txt, "ok"),
+    # Read by poppler and pdfium, lost here once (issue 10): read now.
+    Fault(
+        "English in full-width letters",
+        "full-width.pdf",
+        full_width_pdf,
+        "ok",
+        body="Ｎｏｒｗａｙ ｗｅｌｃｏｍｅｓ ｔｈｅ ｒｅｐｏｒｔ",
+    ),
+    Fault(
+        "a layer without space characters",
+        "no-spaces.pdf",
+        glued_words_pdf,
+        "ok",
+        body="Norway welcomes the report of the Secretary-General",
+    ),
+    Fault(
+        "only the attachments encrypted",
+        "attachments-encrypted.pdf",
+        attachments_encrypted_pdf,
+        "ok",
+        body="Norway welcomes the report",
+    ),
+    Fault(
+        "a page without content stream or size",
+        "page-without-contents.pdf",
+        page_without_contents_pdf,
+        "ok",
+        body="Norway welcomes the report",
+    ),
+    Fault(
+        "a stray NUL byte in a text file",
+        "stray-nul.txt",
+        stray_nul_text,
+        "ok",
+        body="Norway welcomes the report",
+    ),
 )
 """Every hostile file of the fault run, by name; the odd-bytes name, the link out of the tree
 and the self-referencing PDF (which needs a short --timeout) are made separately."""

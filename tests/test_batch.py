@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 import pipeline.batch as batch
+import pipeline.tasks as tasks_module
+import pipeline.workers as workers_module
 from pipeline.config import Config
 from pipeline.errors import ExitCode, MissingDependencyError, NoInputError
 from pipeline.models import Document
@@ -55,13 +57,11 @@ def test_plan_run_orders_inputs_and_names_outputs(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("case", ["missing", "empty", "a file", "only hidden files"])
+@pytest.mark.parametrize("case", ["missing", "empty", "only hidden files"])
 def test_plan_run_without_inputs_raises_no_input(tmp_path: Path, case: str) -> None:
     root = tmp_path / "in"
     if case == "empty":
         root.mkdir()
-    elif case == "a file":
-        root.write_text(STATEMENT)
     elif case == "only hidden files":
         root.mkdir()
         (root / ".notes.txt").write_text(STATEMENT)
@@ -133,13 +133,14 @@ def test_a_crash_inside_processing_becomes_a_failed_document(
             raise RuntimeError("a bug in some stage")
         return process_path(path, config, display_path=display_path)
 
-    monkeypatch.setattr(batch, "process_path", crash_on_b)
+    monkeypatch.setattr(tasks_module, "process_path", crash_on_b)
     tasks = batch.plan_run(tmp_path / "in", tmp_path / "out")
     summary = batch.run_batch(tasks, tmp_path / "out", Config(), workers=1)
     failed = json.loads((tmp_path / "out" / "b.json").read_text("utf-8"))
     assert failed["status"] == "failed"
-    assert failed["error"]["type"] == "RuntimeError"
-    assert "a bug in some stage" in failed["error"]["message"]
+    assert failed["error"]["type"] == "InternalError"
+    assert "a bug in pipeline" in failed["error"]["message"]
+    assert "RuntimeError" not in failed["error"]["message"]  # no Python names for users
     assert failed["source"]["bytes"] == len(STATEMENT.encode())
     assert summary.failed == 3  # b.txt plus the two bad inputs; the others went on
 
@@ -150,7 +151,7 @@ def test_a_run_level_error_stops_the_run(tmp_path: Path, monkeypatch: pytest.Mon
     def tesseract_missing(path: Path, config: Config, *, display_path: str | None = None) -> Any:
         raise MissingDependencyError("tesseract is not installed")
 
-    monkeypatch.setattr(batch, "process_path", tesseract_missing)
+    monkeypatch.setattr(tasks_module, "process_path", tesseract_missing)
     tasks = batch.plan_run(tmp_path / "in", tmp_path / "out")
     with pytest.raises(MissingDependencyError):
         batch.run_batch(tasks, tmp_path / "out", Config(), workers=1)
@@ -180,7 +181,8 @@ def test_a_link_out_of_the_tree_is_a_task_that_fails_unread(tmp_path: Path) -> N
 @pytest.mark.parametrize("workers", [1, 2, 64])
 def test_default_memory_per_worker_stays_within_its_bounds(workers: int) -> None:
     memory = batch.default_max_memory_mb(workers)
-    assert batch.MIN_WORKER_MEMORY_MB <= memory <= batch.MAX_DEFAULT_WORKER_MEMORY_MB
+    low, high = workers_module.MIN_WORKER_MEMORY_MB, workers_module.MAX_DEFAULT_WORKER_MEMORY_MB
+    assert low <= memory <= high
     assert batch.default_max_memory_mb(workers * 2) <= memory
 
 
@@ -190,7 +192,7 @@ def test_limits_are_enforced_only_when_set() -> None:
     assert batch.Limits(max_memory_mb=512).enforced
 
 
-def test_ctrl_c_stops_every_worker_and_writes_no_index(tmp_path: Path) -> None:
+def test_ctrl_c_stops_every_worker_and_indexes_what_finished(tmp_path: Path) -> None:
     for number in range(6):
         (tmp_path / "in").mkdir(exist_ok=True)
         (tmp_path / "in" / f"{number}.txt").write_text(STATEMENT)
@@ -205,9 +207,11 @@ def test_ctrl_c_stops_every_worker_and_writes_no_index(tmp_path: Path) -> None:
             on_result=interrupt,
         )  # fmt: skip
     assert multiprocessing.active_children() == []
-    assert not (tmp_path / "out" / "index.jsonl").exists()
-    for written in (tmp_path / "out").iterdir():  # the one result written is whole
-        assert json.loads(written.read_text("utf-8"))["status"] == "ok"
+    index = (tmp_path / "out" / "index.jsonl").read_text("utf-8").splitlines()
+    assert len(index) == 1  # the one document that finished, no line for the others
+    assert json.loads(index[0])["status"] == "ok"
+    results = [path for path in (tmp_path / "out").iterdir() if path.suffix == ".json"]
+    assert [json.loads(path.read_text("utf-8"))["status"] for path in results] == ["ok"]
 
 
 def test_an_executor_gets_only_the_work_left_and_the_run_records_its_results(
@@ -230,3 +234,22 @@ def test_an_executor_gets_only_the_work_left_and_the_run_records_its_results(
     assert handed == ["b.txt"]
     assert summary.skipped == len(tasks) - 1
     assert "Peru" in (tmp_path / "out" / "b.json").read_text("utf-8")
+
+
+@pytest.mark.parametrize("limits", [batch.Limits(), batch.Limits(timeout=120.0)])
+def test_page_progress_reaches_the_parent_from_workers_and_in_process(
+    tmp_path: Path, limits: batch.Limits
+) -> None:
+    from pipeline.pageprogress import PageProgress
+    from tests.pdfgen import make_text_pdf
+
+    (tmp_path / "in").mkdir()
+    make_text_pdf(tmp_path / "in" / "three.pdf", [("One.",), ("Two.",), ("Three.",)])
+    tasks = batch.plan_run(tmp_path / "in", tmp_path / "out")
+    seen: list[tuple[str, PageProgress]] = []
+    batch.run_batch(
+        tasks, tmp_path / "out", Config(), workers=1, limits=limits,
+        on_page=lambda task, progress: seen.append((task.display_path, progress)),
+    )  # fmt: skip
+    assert seen == [("three.pdf", PageProgress(done, 3)) for done in (1, 2, 3)]
+    assert str(seen[-1][1]) == "page 3/3"

@@ -259,7 +259,7 @@ def test_a_rerun_skips_unchanged_inputs_and_force_redoes_them(tmp_path: Path) ->
     assert len(json_lines(again.stdout)) == 3  # the stream still has every document
     forced = invoke(*args, "--force")
     assert forced.exit_code == ExitCode.OK
-    assert "3 documents: 3 ok, 0 partial, 0 failed; index" in forced.stderr
+    assert "3 documents: 3 ok, 0 partial, 0 failed; 3 pages, 0 read by OCR;" in forced.stderr
 
 
 def test_max_pages_fails_a_longer_pdf(tmp_path: Path) -> None:
@@ -277,3 +277,98 @@ def test_results_record_the_settings_fingerprint(tmp_path: Path) -> None:
     other = json.loads(invoke("clean", tmp_path / "a.txt", "--ocr", "never").stdout)
     assert plain["pipeline"]["version"] == __version__
     assert plain["pipeline"]["config"] != other["pipeline"]["config"]
+
+
+def test_names_with_control_characters_cannot_act_on_the_terminal(tmp_path: Path) -> None:
+    hostile = "clear\x1b[2J\nfailed: forged.txt"
+    write(tmp_path / "in", {f"{hostile}.pdf": b"not a pdf at all \x00\x01\x02"})
+    result = invoke("run", tmp_path / "in", "--out", tmp_path / "out", "-w", "1")
+    assert result.exit_code == ExitCode.SOME_FAILED
+    assert "\x1b" not in result.stderr
+    failed_lines = [line for line in result.stderr.splitlines() if line.startswith("failed:")]
+    assert len(failed_lines) == 1  # no forged line
+    assert failed_lines[0].startswith("failed: clear\\x1b[2J\\nfailed: forged.txt.pdf: ")
+    index = json_lines((tmp_path / "out" / "index.jsonl").read_text("utf-8"))
+    assert index[0]["path"] == f"{hostile}.pdf"  # the data keeps the real name
+
+
+def test_run_takes_files_and_folders_each_under_its_own_name(tmp_path: Path) -> None:
+    write(tmp_path / "d1", {"a.txt": STATEMENT.encode()})
+    write(tmp_path / "d2", {"a.txt": STATEMENT.encode(), "sub/b.txt": STATEMENT.encode()})
+    write(tmp_path, {"single.txt": STATEMENT.encode()})
+    result = invoke(
+        "run", tmp_path / "d1", tmp_path / "d2", tmp_path / "single.txt",
+        "--out", tmp_path / "out", "-w", "1",
+    )  # fmt: skip
+    assert result.exit_code == ExitCode.OK, result.stderr
+    index = json_lines((tmp_path / "out" / "index.jsonl").read_text("utf-8"))
+    assert [(line["path"], line["output"]) for line in index] == [
+        ("d1/a.txt", "d1/a.json"),
+        ("d2/a.txt", "d2/a.json"),
+        ("d2/sub/b.txt", "d2/sub/b.json"),
+        ("single.txt", "single.json"),
+    ]
+
+
+def test_include_and_exclude_select_inputs_by_glob(tmp_path: Path) -> None:
+    good_inputs(tmp_path / "in")
+    result = invoke(
+        "run", tmp_path / "in", "--out", tmp_path / "out", "-w", "1",
+        "--include", "*.txt", "--exclude", "sub/*",
+    )  # fmt: skip
+    assert result.exit_code == ExitCode.OK, result.stderr
+    index = json_lines((tmp_path / "out" / "index.jsonl").read_text("utf-8"))
+    assert [line["path"] for line in index] == ["a.txt"]
+    nothing = invoke("run", tmp_path / "in", "--out", tmp_path / "o2", "--include", "*.doc")
+    assert nothing.exit_code == ExitCode.NO_INPUT
+    assert "--include" in nothing.stderr
+
+
+def test_verbose_prints_a_line_per_document_without_a_terminal(tmp_path: Path) -> None:
+    good_inputs(tmp_path / "in")
+    result = invoke("run", tmp_path / "in", "--out", tmp_path / "out", "-w", "1", "-v")
+    assert result.exit_code == ExitCode.OK
+    assert "ok: a.txt (1 page)" in result.stderr
+    assert "ok: sub/b.txt (1 page)" in result.stderr
+    again = invoke("run", tmp_path / "in", "--out", tmp_path / "out", "-w", "1", "-v")
+    assert "unchanged: a.txt" in again.stderr
+
+
+def test_clean_writes_to_a_file_with_o(tmp_path: Path) -> None:
+    source = write(tmp_path, {"a.txt": STATEMENT.encode()}) / "a.txt"
+    result = invoke("clean", source, "-o", tmp_path / "a.json")
+    assert result.exit_code == ExitCode.OK
+    assert result.stdout == ""
+    assert json.loads((tmp_path / "a.json").read_text("utf-8"))["status"] == "ok"
+
+
+def test_an_encrypted_pdf_without_its_password_exits_8(tmp_path: Path) -> None:
+    from tests import faults
+
+    pdf = faults.encrypted_pdf(tmp_path / "in" / "locked.pdf")
+    assert invoke("clean", pdf).exit_code == ExitCode.ENCRYPTED == 8
+    run = invoke("run", tmp_path / "in", "--out", tmp_path / "out", "-w", "1")
+    assert run.exit_code == ExitCode.ENCRYPTED
+    faults.good_text(tmp_path / "in" / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
+    mixed = invoke("run", tmp_path / "in", "--out", tmp_path / "out", "-w", "1")
+    assert mixed.exit_code == ExitCode.SOME_FAILED  # another failure: the general code
+
+
+def test_help_mentions_scans_images_and_ocr() -> None:
+    text = invoke("run", "--help").stdout + invoke("--help").stdout
+    for word in ("scans", "images", "OCR"):
+        assert word in text
+
+
+def test_pages_reads_only_the_pages_asked_for(tmp_path: Path) -> None:
+    pdf = make_text_pdf(
+        tmp_path / "three.pdf",
+        [("Page one of the statement.",), ("Page two of it.",), ("Page three of it.",)],
+    )
+    result = invoke("clean", pdf, "--pages", "1,3")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    document = json.loads(result.stdout)
+    assert [page["number"] for page in document["pages"]] == [1, 3]
+    assert "two" not in json.dumps(document["body"])
+    assert invoke("clean", pdf, "--pages", "2-1").exit_code == ExitCode.USAGE
+    assert invoke("clean", pdf, "--pages", "x").exit_code == ExitCode.USAGE

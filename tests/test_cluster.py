@@ -182,7 +182,7 @@ def one_statement_and_a_bad_one(root: Path) -> list[Task]:
 @pytest.mark.parametrize(
     ("process", "error_type", "message"),
     [
-        (refuse_one, "RuntimeError", "stage blew up"),
+        (refuse_one, "InternalError", "a bug in pipeline"),
         (crash_on_one, "WorkerCrashError", "died"),
     ],
 )

@@ -109,6 +109,10 @@ def test_each_hostile_file_has_its_own_clear_result(
         assert re.search(fault.message, entry["error"]["message"]), entry["error"]["message"]
     else:
         assert entry["error"] is None
+    if fault.body is not None:
+        document = json.loads((out / entry["output"]).read_text("utf-8"))
+        body = "\n".join(paragraph["text"] for paragraph in document["body"])
+        assert re.search(fault.body, body), body
 
 
 def test_the_fault_run_goes_on_and_exits_1(fault_run: tuple[Result, Path, Path, Path]) -> None:
@@ -157,6 +161,25 @@ def test_encrypted_pdf_with_its_password_is_read(tmp_path: Path) -> None:
     assert read_index(tmp_path / "out")["encrypted.pdf"]["status"] == "ok"
 
 
+def test_a_password_is_tried_only_on_the_pdfs_that_need_one(tmp_path: Path) -> None:
+    faults.encrypted_pdf(tmp_path / "in" / "encrypted.pdf")
+    faults.unencrypted_pdf(tmp_path / "in" / "plain.pdf")
+    faults.attachments_encrypted_pdf(tmp_path / "in" / "attachments.pdf")
+    faults.restricted_pdf(tmp_path / "in" / "restricted.pdf")
+    result = invoke(
+        "run", tmp_path / "in", "--out", tmp_path / "out", "-w", "1",
+        "--password", faults.PASSWORD,
+    )  # fmt: skip
+    assert result.exit_code == ExitCode.OK, result.stderr
+    index = read_index(tmp_path / "out")
+    assert {name: entry["status"] for name, entry in index.items()} == {
+        "attachments.pdf": "ok",
+        "encrypted.pdf": "ok",
+        "plain.pdf": "ok",
+        "restricted.pdf": "ok",
+    }
+
+
 def test_a_document_that_never_ends_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
     faults.self_referencing_pdf(tmp_path / "in" / "loop.pdf")
     faults.good_text(tmp_path / "in" / "good.txt")
@@ -175,37 +198,64 @@ def test_a_document_that_never_ends_is_stopped_at_the_time_limit(tmp_path: Path)
 # --- workers that crash, hang or eat memory ------------------------------------------------
 
 
-MISBEHAVIOURS = {
+CRASHES = {
     faults.CRASH_SEGFAULT: ("WorkerCrashError", "killed by SIGSEGV"),
     faults.CRASH_EXIT: ("WorkerCrashError", "exit status 3"),
     faults.CRASH_KILL: ("WorkerCrashError", "killed by SIGKILL"),
-    faults.HANG: ("TimeLimitError", "--timeout"),
-    faults.HOG: ("MemoryLimitError", "--max-memory"),
+}
+# One limit per run: a document that eats memory on a busy machine must not meet a deadline
+# first, so that which limit stops it never depends on the machine's speed.
+BY_LIMIT = {
+    faults.HANG: (Limits(timeout=SHORT_TIMEOUT), "TimeLimitError", "--timeout"),
+    faults.HOG: (Limits(max_memory_mb=SMALL_MEMORY_MB), "MemoryLimitError", "--max-memory"),
 }
 
 
-def test_a_worker_that_dies_fails_only_its_document(tmp_path: Path) -> None:
-    root = tmp_path / "in"
-    for name in MISBEHAVIOURS:
-        faults.good_text(root / f"{name}.txt")
+def run_misbehaving(root: Path, out: Path, limits: Limits) -> batch.RunSummary:
     for number in range(3):
         faults.good_text(root / f"good-{number}.txt")
-    tasks = batch.plan_run(root, tmp_path / "out")
-    summary = batch.run_batch(
-        tasks,
-        tmp_path / "out",
-        Config(),
-        workers=2,
-        limits=Limits(timeout=SHORT_TIMEOUT, max_memory_mb=SMALL_MEMORY_MB),
-        process=faults.misbehaving_task,
+    tasks = batch.plan_run(root, out)
+    return batch.run_batch(
+        tasks, out, Config(), workers=2, limits=limits, process=faults.misbehaving_task
     )
+
+
+def test_a_worker_that_dies_fails_only_its_document(tmp_path: Path) -> None:
+    for name in CRASHES:
+        faults.good_text(tmp_path / "in" / f"{name}.txt")
+    summary = run_misbehaving(tmp_path / "in", tmp_path / "out", Limits(timeout=120.0))
     index = read_index(tmp_path / "out")
-    for name, (error_type, message) in MISBEHAVIOURS.items():
+    for name, (error_type, message) in CRASHES.items():
         error = index[f"{name}.txt"]["error"]
         assert (error["type"], error["stage"]) == (error_type, "batch"), error
         assert message in error["message"]
     assert [index[f"good-{n}.txt"]["status"] for n in range(3)] == ["ok"] * 3
-    assert (summary.total, summary.failed) == (8, 5)
+    assert (summary.total, summary.failed) == (6, 3)
+
+
+@pytest.mark.parametrize("misbehaviour", sorted(BY_LIMIT))
+def test_a_document_over_a_limit_fails_by_that_limit_only(
+    tmp_path: Path, misbehaviour: str
+) -> None:
+    limits, error_type, option = BY_LIMIT[misbehaviour]
+    faults.good_text(tmp_path / "in" / f"{misbehaviour}.txt")
+    summary = run_misbehaving(tmp_path / "in", tmp_path / "out", limits)
+    index = read_index(tmp_path / "out")
+    error = index[f"{misbehaviour}.txt"]["error"]
+    assert (error["type"], error["stage"]) == (error_type, "batch"), error
+    assert option in error["message"]
+    assert [index[f"good-{n}.txt"]["status"] for n in range(3)] == ["ok"] * 3
+    assert (summary.total, summary.failed) == (4, 1)
+
+
+def test_start_up_does_not_count_against_a_small_memory_limit(tmp_path: Path) -> None:
+    """A worker at rest maps ~350 MB (Python, pdfium, numpy): the limit is the document's."""
+    faults.good_text(tmp_path / "in" / "small.txt")
+    result = invoke(
+        "run", tmp_path / "in", "--out", tmp_path / "out", "-w", "1", "--max-memory", "200",
+    )  # fmt: skip
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert read_index(tmp_path / "out")["small.txt"]["status"] == "ok"
 
 
 # --- outputs that cannot be written ----------------------------------------------------------

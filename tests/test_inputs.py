@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -52,10 +53,13 @@ def test_skips_an_output_folder_inside_the_input_tree(tmp_path: Path) -> None:
     assert relative_names(found, tmp_path) == ["a.txt"]
 
 
-def test_outputs_beside_the_inputs_skip_only_our_own_file_kinds(tmp_path: Path) -> None:
-    touch(tmp_path, "a.txt", "a.json", "index.jsonl", "b.pdf")
+def test_outputs_beside_the_inputs_skip_only_files_of_ours_by_content(tmp_path: Path) -> None:
+    touch(tmp_path, "a.txt", "b.pdf", "mine.json", "c/index.jsonl")
+    result = {"schema_version": "1.0", "source": {}, "status": "ok", "pipeline": {"version": "1"}}
+    (tmp_path / "a.json").write_text(json.dumps(result))
+    (tmp_path / "index.jsonl").write_text('{"path": "a.txt", "status": "ok", "output": "a.json"}\n')
     found = collect_inputs(tmp_path, exclude=[tmp_path])
-    assert relative_names(found, tmp_path) == ["a.txt", "b.pdf"]
+    assert relative_names(found, tmp_path) == ["a.txt", "b.pdf", "c/index.jsonl", "mine.json"]
 
 
 def test_symlinks_are_not_followed_out_of_the_tree(tmp_path: Path) -> None:

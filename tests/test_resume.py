@@ -124,9 +124,7 @@ def test_force_redoes_everything(tmp_path: Path) -> None:
     assert not any(entry["skipped"] for entry in read_index(tmp_path / "out").values())
 
 
-@pytest.mark.parametrize(
-    "damage", ["another pipeline version", "not JSON", "another input's result"]
-)
+@pytest.mark.parametrize("damage", ["another pipeline version", "another input's result"])
 def test_a_result_that_does_not_match_is_redone(tmp_path: Path, damage: str) -> None:
     make_folder(tmp_path / "in")
     run(tmp_path / "in", tmp_path / "out")
@@ -135,14 +133,25 @@ def test_a_result_that_does_not_match_is_redone(tmp_path: Path, damage: str) -> 
         document = json.loads(target.read_text("utf-8"))
         document["pipeline"]["version"] = "0.0.0-old"
         target.write_text(json.dumps(document), encoding="utf-8")
-    elif damage == "not JSON":
-        target.write_text("{ half a resu", encoding="utf-8")
     else:
         target.write_bytes((tmp_path / "out" / "chile.json").read_bytes())
     summary = run(tmp_path / "in", tmp_path / "out")
     assert summary.skipped == len(COUNTRIES) - 1
     assert not read_index(tmp_path / "out")["norway.txt"]["skipped"]
     assert json.loads(target.read_text("utf-8"))["source"]["path"] == "norway.txt"
+
+
+def test_a_file_that_is_not_a_result_of_ours_is_kept_and_its_document_fails(
+    tmp_path: Path,
+) -> None:
+    make_folder(tmp_path / "in")
+    run(tmp_path / "in", tmp_path / "out")
+    target = tmp_path / "out" / "norway.json"
+    target.write_text("{ not a result", encoding="utf-8")
+    summary = run(tmp_path / "in", tmp_path / "out")
+    assert summary.skipped == len(COUNTRIES) - 1
+    assert read_index(tmp_path / "out")["norway.txt"]["status"] == "failed"
+    assert target.read_text("utf-8") == "{ not a result"
 
 
 def test_a_document_stopped_by_a_limit_is_tried_again(tmp_path: Path) -> None:

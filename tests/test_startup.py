@@ -1,0 +1,78 @@
+"""Start-up: what `pipeline --version` and `--help` import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from tests import faults
+
+HEAVY_LIBRARIES = (
+    "pdfplumber",
+    "pdfminer",
+    "pypdfium2",
+    "PIL.Image",
+    "numpy",
+    "pytesseract",
+    "wordfreq",
+    "ftfy",
+)
+"""PDF, image, OCR, word-list and text-repair libraries (module names as in sys.modules; the
+bare ``PIL`` package, a few names, is no image library yet)."""
+
+LOADED_AFTER = """
+import json, sys
+sys.argv = ["pipeline", *json.loads(sys.argv[1])]
+from pipeline.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+"""Runs the command line in a fresh interpreter; prints the modules it loaded."""
+
+
+def modules_loaded_by(*arguments: str) -> set[str]:
+    child = subprocess.run(
+        [sys.executable, "-c", LOADED_AFTER, json.dumps(arguments)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded: list[str] = json.loads(child.stderr.strip().splitlines()[-1])
+    return set(loaded)
+
+
+@pytest.mark.parametrize("arguments", [["--version"], ["--help"], ["run", "--help"]])
+def test_version_and_help_import_no_pdf_image_ocr_or_word_list_library(
+    arguments: list[str],
+) -> None:
+    loaded = modules_loaded_by(*arguments)
+    assert "pipeline" in loaded  # the command line really ran
+    assert loaded.isdisjoint(HEAVY_LIBRARIES), loaded & set(HEAVY_LIBRARIES)
+
+
+def test_cleaning_a_file_does_load_the_stages(tmp_path: Path) -> None:
+    """The check above can fail: the same probe sees the libraries a real command loads."""
+    statement = faults.good_pdf(tmp_path / "statement.pdf")
+    loaded = modules_loaded_by("clean", str(statement))
+    assert {"pdfplumber", "wordfreq"} <= loaded
+    assert "numpy" not in loaded  # images and OCR stay unloaded for a text layer
+
+
+def test_the_package_names_load_on_first_use() -> None:
+    import pipeline
+    from pipeline import config, process
+
+    assert pipeline.__version__ == version(pipeline.DISTRIBUTION)
+    assert pipeline.Config is config.Config
+    assert pipeline.process_path is process.process_path
+    assert set(pipeline.__all__) <= set(dir(pipeline))
+    with pytest.raises(AttributeError):
+        _ = pipeline.no_such_name  # type: ignore[attr-defined]
