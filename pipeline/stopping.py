@@ -83,13 +83,20 @@ def _stop_own_tesseracts() -> None:
     """Kill the Tesseract processes this process started (``clean``, or ``run`` in-process):
     the page threads waiting for them then end at once instead of finishing their pages.
     Ctrl-C at a terminal reaches them itself; SIGTERM and SIGHUP reach only us. Linux only."""
-    me = os.getpid()
+    for pid in tesseract_children(os.getpid()):
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def tesseract_children(parent_pid: int) -> list[int]:
+    """The Tesseract processes whose parent is ``parent_pid`` (read from /proc; Linux only)."""
+    found = []
     for entry in Path("/proc").glob("[0-9]*"):
         try:
             parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
             command = (entry / "comm").read_text().strip()
         except (OSError, ValueError, IndexError):
             continue
-        if parent == me and command == TESSERACT_COMMAND:
-            with suppress(ProcessLookupError):
-                os.kill(int(entry.name), signal.SIGKILL)
+        if parent == parent_pid and command == TESSERACT_COMMAND:
+            found.append(int(entry.name))
+    return found

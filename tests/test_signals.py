@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import StopRequested
-from pipeline.stopping import signals_deferred, stop_signals_interrupt
+from pipeline.stopping import signals_deferred, stop_signals_interrupt, tesseract_children
 from tests import faults
 from tests.pdfgen import make_image_only_pdf
 
@@ -121,16 +121,7 @@ def running(pid: int) -> bool:
 
 def tesseracts_of(pid: int) -> list[int]:
     """Tesseract processes whose parent is ``pid``."""
-    found = []
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            command = (entry / "comm").read_text().strip()
-        except (OSError, ValueError, IndexError):
-            continue
-        if parent == pid and command == "tesseract":
-            found.append(int(entry.name))
-    return found
+    return tesseract_children(pid)
 
 
 def test_sigterm_stops_clean_and_its_tesseracts(tmp_path: Path) -> None:
