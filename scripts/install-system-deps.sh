@@ -11,8 +11,9 @@ set -euo pipefail
 # Tesseract with the Russian and English models (OCR), DejaVu fonts (the tests draw PDFs with
 # them), and python3-venv (Debian's python3 cannot make the project's virtualenv without it).
 REQUIRED_PACKAGES=(tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng fonts-dejavu-core)
-# Headless Chromium for the review-page tests (screenshots and DOM of `pipeline review` pages).
-TEST_PACKAGES=(chromium)
+# Headless Chromium for the review-page tests (screenshots and DOM of `pipeline review` pages),
+# and the sqlite3 command line that the README's corpus queries use (its docs test runs them).
+TEST_PACKAGES=(chromium sqlite3)
 PYTHON="${PYTHON:-python3}"
 if [ "${WITH_TEST_DEPS:-0}" = "1" ]; then
     REQUIRED_PACKAGES+=("${TEST_PACKAGES[@]}")
