@@ -59,6 +59,9 @@ class Layout:
     pitch_spread: float = 0.0
     """How much the pitches between the lines of a paragraph vary (median absolute deviation):
     nothing in a text layer, a little with OCR boxes."""
+    unwrapped: bool = False
+    """Plain text whose lines were never wrapped (one paragraph per line, as saved from a word
+    processor): every line break is a paragraph break."""
 
     def pitch_on(self, page: int) -> float | None:
         """The usual line pitch on ``page``."""
@@ -79,7 +82,14 @@ def measure_layout(lines: list[Line]) -> Layout:
     rhythm = _mode([line.blank_before for line in lines], default=0)
     if not boxed:
         right = plain_measure(lines)
-        layout = Layout(left=0.0, right=right, pitch=None, line_height=None, rhythm=rhythm)
+        layout = Layout(
+            left=0.0,
+            right=right,
+            pitch=None,
+            line_height=None,
+            rhythm=rhythm,
+            unwrapped=is_unwrapped(lines),
+        )
         return replace(layout, first_line_indent=measure_first_line_indent(lines, layout))
     left, right = _edges(boxed)
     by_page: dict[int, list[Line]] = {}
@@ -122,6 +132,22 @@ def measure_layout(lines: list[Line]) -> Layout:
         page_pitches=page_pitches,
         pitch_spread=_pitch_spread(pitches, page_pitches, pitch),
     )
+
+
+UNWRAPPED_MIN_WORDS = 12
+"""A line this long would have been wrapped by any renderer: if such lines end their sentence
+(almost) every time, nothing wrapped them."""
+MAX_RUN_ON_SHARE = 0.1
+"""Wrapped text breaks most long lines mid-sentence; unwrapped text almost never does."""
+
+
+def is_unwrapped(lines: list[Line]) -> bool:
+    """Plain text with one paragraph per line: its long lines all end a sentence."""
+    long_lines = [line for line in lines if len(line.text.split()) >= UNWRAPPED_MIN_WORDS]
+    if len(long_lines) < 2:
+        return False
+    run_on = sum(1 for line in long_lines if not ends_sentence(line.text))
+    return run_on <= MAX_RUN_ON_SHARE * len(long_lines)
 
 
 def _body_size(lines: list[Line]) -> float | None:

@@ -87,7 +87,7 @@ SALUTATION_MAX_FILL = 0.8
 def _starts_paragraph_plain(
     prev: Line, cur: Line, layout: Layout, config: Config, context: Context
 ) -> bool:
-    if cur.blank_before > layout.rhythm:
+    if cur.blank_before > layout.rhythm or layout.unwrapped:
         return True
     allowance = layout.first_line_indent if context.prev_opens_paragraph else 0.0
     extent = reach(prev, cur, layout) + allowance

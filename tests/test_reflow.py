@@ -453,3 +453,25 @@ def test_ocr_line_without_ascenders_is_not_a_gap_but_a_real_gap_is() -> None:
         ),
     ]
     assert len(texts(spaced)) == 2
+
+
+UNWRAPPED = (
+    "Ireland aligns itself with the statement delivered on behalf of the European Union and "
+    "adds the following remarks in its national capacity.",
+    "We remain convinced that only a negotiated political settlement, grounded in international "
+    "law and the Charter, can bring a lasting peace.",
+    "We call on all parties to engage in good faith in the talks under the auspices of the "
+    "Organization and to respect the ceasefire.",
+)
+
+
+def test_plain_text_saved_one_paragraph_per_line_keeps_every_line_a_paragraph() -> None:
+    lines = [make_line(text) for text in UNWRAPPED]
+    paragraphs, _ = build_paragraphs(lines, Config())
+    assert [p.text for p in paragraphs] == list(UNWRAPPED)
+
+
+def test_wrapped_plain_text_is_not_taken_for_unwrapped() -> None:
+    words = " ".join(UNWRAPPED).split()
+    wrapped = [" ".join(words[i : i + 14]) for i in range(0, len(words), 14)]
+    assert not measure.is_unwrapped([make_line(text) for text in wrapped])
