@@ -49,9 +49,11 @@ from pipeline.options import (
     DEFAULT_INPUT,
     DEFAULTS,
     DpiOption,
+    ExcludeOption,
     Executor,
     ExecutorOption,
     ForceOption,
+    IncludeOption,
     JsonlOption,
     LangOption,
     LogLevel,
@@ -178,24 +180,8 @@ def run(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the JSON results and index.jsonl.")
     ] = Path("output"),
-    include: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--include",
-            metavar="GLOB",
-            help="Only inputs whose path (relative to its folder) or name matches; repeatable.",
-            show_default=False,
-        ),
-    ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--exclude",
-            metavar="GLOB",
-            help="Skip inputs that match; repeatable.",
-            show_default=False,
-        ),
-    ] = None,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
     workers: WorkersOption = None,
     password: PasswordOption = None,
     quiet: QuietOption = False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -21,6 +21,21 @@ PasswordOption = Annotated[
 ]
 JsonlOption = Annotated[
     bool, typer.Option("--jsonl", help="One compact JSON object per line on stdout.")
+]
+
+
+def _glob_option(flag: str, help_text: str) -> Any:  # typer.Option is typed to return Any
+    return typer.Option(flag, metavar="GLOB", help=help_text, show_default=False)
+
+
+IncludeOption = Annotated[
+    list[str] | None,
+    _glob_option(
+        "--include", "Only inputs whose path (relative to its folder) or name matches; repeatable."
+    ),
+]
+ExcludeOption = Annotated[
+    list[str] | None, _glob_option("--exclude", "Skip inputs that match; repeatable.")
 ]
 QuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bar, failure lines or summary.")
