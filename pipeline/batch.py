@@ -29,7 +29,7 @@ from pipeline.bookkeeping import (
     config_fingerprint,
     skip_unchanged,
 )
-from pipeline.config import Config
+from pipeline.config import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_SECONDS, Config
 from pipeline.inputs import display_path
 from pipeline.models import Document
 from pipeline.output import prepare_output_dir, write_index
@@ -37,8 +37,6 @@ from pipeline.planning import plan_run
 from pipeline.stopping import signals_deferred
 from pipeline.tasks import INTERNAL_ERROR_STAGE, Task, TaskProcessor, failed_document, process_task
 from pipeline.workers import (
-    DEFAULT_MAX_PAGES,
-    DEFAULT_TIMEOUT_SECONDS,
     NO_LIMITS,
     WORKER_ENV,
     Limits,

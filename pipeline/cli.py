@@ -6,6 +6,7 @@ stderr, so ``pipeline run --jsonl | jq`` works while the progress bar shows on t
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -17,23 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from pipeline import __version__
-from pipeline.batch import (
-    DEFAULT_MAX_PAGES,
-    DEFAULT_TIMEOUT_SECONDS,
-    ItemResult,
-    Limits,
-    RunSummary,
-    config_fingerprint,
-    default_max_memory_mb,
-    default_workers,
-    plan_run,
-    run_batch,
-)
-from pipeline.config import Config, OcrMode
+from pipeline.config import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_SECONDS, Config, OcrMode
 from pipeline.errors import (
     EncryptedDocumentError,
     ExitCode,
@@ -43,8 +30,6 @@ from pipeline.errors import (
     StopRequested,
     UsageError,
 )
-from pipeline.inputs import display_path, printable
-from pipeline.models import Document, Status
 from pipeline.options import (
     DEFAULT_INPUT,
     DEFAULTS,
@@ -72,10 +57,14 @@ from pipeline.options import (
     WorkersOption,
     parse_pages,
 )
-from pipeline.output import to_json, to_jsonl, write_atomic
-from pipeline.stopping import stop_signals_interrupt
 
+# What the commands run (batch, rich, the stages) is imported inside them: `pipeline --version`
+# and `--help` load none of it, so a shell loop does not pay for it.
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from pipeline.batch import ItemResult, RunSummary
+    from pipeline.models import Document
     from pipeline.progress import Bar
 
 STDIN = "-"
@@ -92,8 +81,14 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-# Rich draws on stdout by default; everything but data goes to stderr here.
-stderr_console = Console(stderr=True, soft_wrap=True, highlight=False)
+
+@functools.cache
+def stderr_console() -> Console:
+    """Rich draws on stdout by default; everything but data goes to stderr here."""
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
 
 # --- the one place exceptions become exit codes ----------------------------------------------
 
@@ -102,6 +97,8 @@ stderr_console = Console(stderr=True, soft_wrap=True, highlight=False)
 def exit_codes(*, resumable: bool = False) -> Iterator[None]:
     """Turn run-level errors, Ctrl-C, SIGTERM and SIGHUP into a message on stderr and their
     exit code (130 for Ctrl-C, 128 + the signal's number for the others)."""
+    from pipeline.stopping import stop_signals_interrupt
+
     try:
         with stop_signals_interrupt():
             yield
@@ -128,7 +125,9 @@ def exit_codes(*, resumable: bool = False) -> Iterator[None]:
 def say(text: str) -> None:
     """A line for the person at the terminal (stderr, no markup read from file names, control
     characters of file names and library messages escaped so they cannot act on it)."""
-    stderr_console.print(printable(text), markup=False)
+    from pipeline.inputs import printable
+
+    stderr_console().print(printable(text), markup=False)
 
 
 def emit(text: str) -> None:
@@ -206,7 +205,10 @@ def run(
     Inputs unchanged since their result was written are skipped (see --force); a run that
     was stopped (Ctrl-C, kill, a crash) finishes the rest when started again.
     """
+    from pipeline.batch import default_max_memory_mb, default_workers, plan_run, run_batch
+    from pipeline.output import to_jsonl
     from pipeline.progress import RunReport
+    from pipeline.workers import Limits
 
     _set_log_level(log_level)
     workers = workers or default_workers()
@@ -238,8 +240,8 @@ def run(
             exclude=exclude or (),
             renderings=any(fmt != "json" for fmt in formats),
         )
-        show_progress = stderr_console.is_terminal and not quiet
-        with _progress_bar(stderr_console, len(tasks), enabled=show_progress) as bar:
+        show_progress = stderr_console().is_terminal and not quiet
+        with _progress_bar(stderr_console(), len(tasks), enabled=show_progress) as bar:
             report = RunReport(say=say, bar=bar, verbose=verbose, quiet=quiet)
 
             def on_result(result: ItemResult) -> None:
@@ -316,6 +318,9 @@ def clean(
 
     Exit 1 when the document failed, 8 when it is an encrypted PDF without its password.
     """
+    from pipeline.batch import config_fingerprint, default_workers
+    from pipeline.output import to_json, to_jsonl, write_atomic
+
     _set_log_level(log_level)
     config = Config(
         password=password,
@@ -333,7 +338,7 @@ def clean(
         formats = parse_formats(to)
         if len(formats) > 1:
             raise UsageError("clean prints one format; `pipeline run --to` writes several")
-        with _page_status(enabled=stderr_console.is_terminal):
+        with _page_status(enabled=stderr_console().is_terminal):
             document = _clean_one(file, config)
         if formats[0] != "json":
             text = render(document, formats[0])
@@ -348,6 +353,8 @@ def clean(
 
 
 def _document_exit_code(document: Document) -> ExitCode:
+    from pipeline.models import Status
+
     if document.status is not Status.FAILED:
         return ExitCode.OK
     if document.error is not None and document.error.type == EncryptedDocumentError.__name__:
@@ -385,6 +392,8 @@ def review(
     lang: LangOption = DEFAULTS.ocr_lang,
 ) -> None:
     """Write a self-contained HTML page showing the result over its page images."""
+    from pipeline.batch import default_workers
+    from pipeline.output import write_atomic
     from pipeline.review import review_path
 
     config = Config(password=password, ocr=ocr, ocr_lang=lang, page_workers=default_workers())
@@ -411,6 +420,7 @@ def export(
     """Load every result of OUT_DIR into SQLite (tables and an FTS5 index over paragraphs);
     again later, only changed results are replaced. Prints a JSON summary."""
     from pipeline.export import export_results
+    from pipeline.output import to_jsonl
 
     with exit_codes():
         summary = export_results(out_dir, sqlite)
@@ -436,6 +446,8 @@ def main() -> None:
 
 
 def _clean_one(file: Path, config: Config) -> Document:
+    from pipeline.inputs import display_path
+
     # The stages (PDF, image, OCR and word-list libraries) load here, not for --help.
     from pipeline.process import process_bytes, process_path
 
@@ -454,6 +466,7 @@ IDLE_DESCRIPTION = "cleaning"
 @contextmanager
 def _progress_bar(console: Console, total: int, *, enabled: bool) -> Iterator[Bar]:
     """A progress bar on ``console`` (stderr) over ``total`` documents."""
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -493,7 +506,7 @@ def _page_status(*, enabled: bool) -> Iterator[None]:
     from pipeline.pageprogress import PageProgress, listening
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"))
-    with Progress(*columns, console=stderr_console, transient=True) as progress:
+    with Progress(*columns, console=stderr_console(), transient=True) as progress:
         task_id = progress.add_task("reading", total=None)
 
         def show(page: PageProgress) -> None:

@@ -65,3 +65,11 @@ class Config:
     """Refuse documents with more pages than this (None: no limit)."""
     pages: tuple[int, ...] | None = None
     """Read only these page numbers (1-based, sorted; ``--pages 1-3,7``); None: every page."""
+
+
+DEFAULT_TIMEOUT_SECONDS = 600.0
+"""Wall-clock limit per document: a 100-page scan OCR'd on one core takes about five minutes;
+a text-layer statement takes well under a second."""
+DEFAULT_MAX_PAGES = 1000
+"""Statements run to tens of pages; a thousand-page PDF is a compilation or a hostile file, and
+is refused before any page is read."""

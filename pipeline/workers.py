@@ -51,12 +51,6 @@ WORKER_ENV = {"OMP_THREAD_LIMIT": "1"}
 
 # --- limits ----------------------------------------------------------------------------------
 
-DEFAULT_TIMEOUT_SECONDS = 600.0
-"""Wall-clock limit per document: a 100-page scan OCR'd on one core takes about five minutes;
-a text-layer statement takes well under a second."""
-DEFAULT_MAX_PAGES = 1000
-"""Statements run to tens of pages; a thousand-page PDF is a compilation or a hostile file, and
-is refused before any page is read."""
 WORKER_MEMORY_SHARE = 0.75
 """Share of the machine's memory the workers may take together; the rest is for the parent,
 the Tesseract processes and the page cache."""
