@@ -146,17 +146,25 @@ def _regroup(lines: list[tuple[int, Line]], paragraphs: tuple[Paragraph, ...]) -
     return result
 
 
-def _rest_of(paragraph: Paragraph, skipped: int) -> Paragraph:
-    """The paragraph without its first ``skipped`` lines (a salutation split off it)."""
-    lines = paragraph.lines[skipped:]
-    prefix = " ".join(line.text.strip() for line in paragraph.lines[:skipped])
+def split_paragraph(paragraph: Paragraph, at: int) -> tuple[Paragraph | None, Paragraph | None]:
+    """The paragraph cut before its line ``at`` (a salutation split off its start, a signature
+    off its end): each part keeps the reflowed text where the cut falls on it, else its lines'."""
+
+    def part(lines: tuple[Line, ...], text: str | None) -> Paragraph | None:
+        if not lines:
+            return None
+        joined = " ".join(line.text.strip() for line in lines)
+        return Paragraph(text if text is not None else joined, lines, paragraph.kind)
+
+    head, tail = paragraph.lines[:at], paragraph.lines[at:]
+    head_text = " ".join(line.text.strip() for line in head)
+    tail_text = " ".join(line.text.strip() for line in tail)
     text = paragraph.text
-    text = (
-        text[len(prefix) :].lstrip()
-        if text.startswith(prefix)
-        else " ".join(line.text.strip() for line in lines)
-    )
-    return Paragraph(text, lines, paragraph.kind)
+    if head and text.startswith(head_text):
+        return part(head, head_text), part(tail, text[len(head_text) :].lstrip())
+    if tail and text.endswith(tail_text):
+        return part(head, text[: -len(tail_text)].rstrip()), part(tail, tail_text)
+    return part(head, None), part(tail, None)
 
 
 def split_opening(paragraphs: tuple[Paragraph, ...]) -> Opening:
@@ -185,7 +193,9 @@ def split_opening(paragraphs: tuple[Paragraph, ...]) -> Opening:
         address = tuple(line for _, line in candidates[start:stop])
         after = candidates[stop:]
         if attached and first_body is not None:
-            body[0] = _rest_of(first_body, attached)
+            rest = split_paragraph(first_body, attached)[1]
+            assert rest is not None  # the attached lines leave at least the last one
+            body[0] = rest
             after = [item for item in after if item[0] != end]
         body = _regroup(after, paragraphs) + body
     head_paragraphs = _regroup(head, paragraphs)

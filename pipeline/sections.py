@@ -19,7 +19,7 @@ from pipeline.formulas import (
 )
 from pipeline.measure import starts_list_item
 from pipeline.models import BodyParagraph, Kind, Line, Paragraph, Sections
-from pipeline.opening import is_preamble_line, split_opening
+from pipeline.opening import is_preamble_line, split_opening, split_paragraph
 
 __all__ = ["assign_sections", "is_closing", "is_preamble_line", "is_salutation"]
 
@@ -50,21 +50,11 @@ def _trailing_signature(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], t
         if count:
             kept = last.lines[: len(last.lines) - count]
             lines[:0] = [line.text.strip() for line in last.lines[len(kept) :]]
-            rest[-1] = _without_tail(last, kept)
+            kept_part = split_paragraph(last, len(kept))[0]
+            assert kept_part is not None  # the loop above leaves the first line
+            rest[-1] = kept_part
         break
     return rest, tuple(lines)
-
-
-def _without_tail(paragraph: Paragraph, kept: tuple[Line, ...]) -> Paragraph:
-    """The paragraph cut after its ``kept`` lines (a signature split off its end)."""
-    tail = " ".join(line.text.strip() for line in paragraph.lines[len(kept) :])
-    text = paragraph.text
-    text = (
-        text[: -len(tail)].rstrip()
-        if tail and text.endswith(tail)
-        else " ".join(line.text.strip() for line in kept)
-    )
-    return Paragraph(text, kept, paragraph.kind)
 
 
 def _is_signed(signature: tuple[str, ...]) -> bool:
