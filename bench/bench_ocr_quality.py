@@ -1,26 +1,34 @@
 """OCR text quality: the pipeline's reading of each page against the bare ``tesseract`` command.
 
 Real scans have no transcription, so they are compared by measures that need none: the share
-of words the lexicon knows (in the page's detected language), words mixing Latin and Cyrillic
-letters (a misread: "поп-permanent"), and characters per page. Generated two-column scans
-(tests/test_layout.py's pages, rendered to images) are compared by CER against the drawn text.
+of words the lexicon knows (and their number), words mixing Latin and Cyrillic letters (a
+misread: "поп-permanent"), and characters per page. Every reading of a page is judged with the
+same lexicon (the page's language as most readings are detected in), and the same word rule.
+Generated two-column scans (tests/test_layout.py's pages, rendered to images) are compared by
+CER against the drawn text.
 
 Bare Tesseract reads each page image as rendered for the pipeline, with its default language
 and with ``-l eng``, ``-l rus`` and ``-l rus+eng``. The pipeline's side is its extraction
 (script-aware languages, orientation, deskew, reading order) and its repairs, page by page.
 
-    python bench/bench_ocr_quality.py                        # every page of corpus/real scans
+    python bench/bench_ocr_quality.py --cache /tmp/ocrq --pages-table bench/ocr_quality_pages.md
     python bench/bench_ocr_quality.py --max-pages 1 --columns 2
+
+It prints one row per document (the worst page's margin of the pipeline against the best bare
+setting of that page) and one row per page (into ``--pages-table`` when given).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
@@ -77,28 +85,114 @@ def pipeline_pages(path: Path, max_pages: int | None) -> list[str]:
     return ["\n".join(line.text for line in page.lines) for page in pages]
 
 
-def measures(text: str) -> tuple[float, int, int]:
-    """(share of known words, words mixing scripts, characters)."""
+def page_language(readings: Mapping[str, str]) -> str | None:
+    """The one lexicon every reading of a page is judged with: the language most readings are
+    detected in (the pipeline's own on a tie). Judging each reading in its own detected
+    language would let a garbled reading pick a friendlier lexicon."""
+    detected = [detect_language(text) for text in readings.values()]
+    counts = Counter(code for code in detected if code is not None)
+    if not counts:
+        return None
+    top = max(counts.values())
+    leaders = [code for code in detected if code is not None and counts[code] == top]
+    return detected[0] if detected[0] in leaders else leaders[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The measures of one reading of a page."""
+
+    known: float  # share of words (3+ letters) the page's lexicon knows
+    known_words: int  # how many that is: a reading cannot gain share by dropping words
+    mixed: int  # words mixing Latin and Cyrillic letters
+    chars: int  # non-space characters
+
+
+def measures(text: str, language: str | None) -> Reading:
     words = WORD.findall(text)
-    mixed = sum(script_of(word) == "mixed" for word in words)
-    share = known_share(text, language=detect_language(text))
-    return share, mixed, len("".join(text.split()))
+    share = known_share(text, language=language)
+    return Reading(
+        known=share,
+        known_words=round(share * sum(len(word) >= 3 for word in words)),
+        mixed=sum(script_of(word) == "mixed" for word in words),
+        chars=len("".join(text.split())),
+    )
 
 
-def real_table(folder_of_scans: Path, max_pages: int | None) -> list[str]:
-    rows = ["| page | reader | known | mixed | chars |", "|---|---|---:|---:|---:|"]
+def bare_reading(image: Path, setting: str, cache: Path | None, key: str) -> str:
+    """Bare Tesseract's text of a page image with one setting, from ``cache`` when there."""
+    cached = cache / f"{key}-{setting}.txt" if cache is not None else None
+    if cached is not None and cached.exists():
+        return cached.read_text()
+    text = bare(image, BARE_SETTINGS[setting])
+    if cached is not None:
+        cached.write_text(text)
+    return text
+
+
+def real_pages(
+    folder_of_scans: Path, max_pages: int | None, cache: Path | None
+) -> Iterator[tuple[str, int, dict[str, Reading]]]:
+    """(document, page, measures by reader) for every page of every real scan."""
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         for path in sorted(folder_of_scans.iterdir()):
             ours = pipeline_pages(path, max_pages)
             for number, image in enumerate(page_images(path, Path(folder), max_pages), start=1):
+                key = f"{path.stem}-p{number}"
                 readings = {"pipeline": ours[number - 1] if number <= len(ours) else ""}
-                readings |= {name: bare(image, opts) for name, opts in BARE_SETTINGS.items()}
-                for reader, text in readings.items():
-                    share, mixed, chars = measures(text)
-                    rows.append(
-                        f"| {path.name} p{number} | {reader} | {share:.2f} | {mixed} | {chars} |"
-                    )
-                print("\n".join(rows[-len(readings) :]), file=sys.stderr)
+                readings |= {name: bare_reading(image, name, cache, key) for name in BARE_SETTINGS}
+                if cache is not None:
+                    (cache / f"{key}-pipeline.txt").write_text(readings["pipeline"])
+                language = page_language(readings)
+                yield path.name, number, {r: measures(t, language) for r, t in readings.items()}
+
+
+def best_bare(measured: Mapping[str, Reading]) -> str:
+    """The bare setting that reads the page best (highest known share, then most known words)."""
+    return max(BARE_SETTINGS, key=lambda name: (measured[name].known, measured[name].known_words))
+
+
+def page_table(pages: Sequence[tuple[str, int, dict[str, Reading]]]) -> list[str]:
+    """Every page: each reader's known share (known words, mixed-script words, characters)."""
+    readers = ["pipeline", *BARE_SETTINGS]
+    rows = [
+        "| page | " + " | ".join(readers) + " | best bare | margin |",
+        "|---|" + "---:|" * len(readers) + "---|---:|",
+    ]
+    for name, number, measured in pages:
+        cells = [
+            f"{measured[r].known:.3f} ({measured[r].known_words}/{measured[r].mixed}/"
+            f"{measured[r].chars})"
+            for r in readers
+        ]
+        best = best_bare(measured)
+        margin = measured["pipeline"].known - measured[best].known
+        rows.append(f"| `{name}` p{number} | " + " | ".join(cells) + f" | {best} | {margin:+.3f} |")
+    return rows
+
+
+def document_table(pages: Sequence[tuple[str, int, dict[str, Reading]]]) -> list[str]:
+    """Per document: its pages' worst margin of the pipeline against the best bare setting."""
+    rows = [
+        "| document | pages | pipeline known (mean) | best bare known (mean) | worst page margin "
+        "| mixed-script words (pipeline) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    by_document: dict[str, list[dict[str, Reading]]] = {}
+    for name, _number, measured in pages:
+        by_document.setdefault(name, []).append(measured)
+    for name, measured_pages in by_document.items():
+        ours = statistics.fmean(m["pipeline"].known for m in measured_pages)
+        bare_best = statistics.fmean(m[best_bare(m)].known for m in measured_pages)
+        margins = [m["pipeline"].known - m[best_bare(m)].known for m in measured_pages]
+        worst = min(range(len(margins)), key=lambda i: margins[i])
+        rows.append(
+            f"| `{name}` | {len(measured_pages)} | {ours:.3f} | {bare_best:.3f} | "
+            f"{margins[worst]:+.3f} (p{worst + 1}) | "
+            f"{sum(m['pipeline'].mixed for m in measured_pages)} |"
+        )
     return rows
 
 
@@ -121,12 +215,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--columns", type=int, default=2, help="columns of the generated scan")
     parser.add_argument("--skip-real", action="store_true", help="generated scans only")
     parser.add_argument("--real", type=Path, default=REAL_SCANS, help="folder of real scans")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="folder keeping every page's texts; bare readings found there are reused "
+        "(they depend on Tesseract alone, not on the pipeline)",
+    )
+    parser.add_argument("--pages-table", type=Path, default=None, help="per-page table file")
     args = parser.parse_args(argv)
     Image.MAX_IMAGE_PIXELS = None
     print("\n".join(columns_table(args.columns)))
-    if not args.skip_real:
+    if args.skip_real:
+        return 0
+    pages = []
+    for name, number, measured in real_pages(args.real, args.max_pages, args.cache):
+        pages.append((name, number, measured))
+        print(page_table(pages)[-1], file=sys.stderr)
+    print()
+    print("\n".join(document_table(pages)))
+    table = "\n".join(page_table(pages)) + "\n"
+    if args.pages_table is not None:
+        args.pages_table.write_text(table)
+    else:
         print()
-        print("\n".join(real_table(args.real, args.max_pages)))
+        print(table)
     return 0
 
 

@@ -59,6 +59,9 @@ class Layout:
     pitch_spread: float = 0.0
     """How much the pitches between the lines of a paragraph vary (median absolute deviation):
     nothing in a text layer, a little with OCR boxes."""
+    ragged: float = 0.0
+    """Points short of the margin at which a running line may end without ending its paragraph:
+    0 for text filled line by line, about a bell zone for typed text (``reflow.ragged``)."""
     unwrapped: bool = False
     """Plain text whose lines were never wrapped (one paragraph per line, as saved from a word
     processor): every line break is a paragraph break."""
@@ -380,8 +383,11 @@ def first_word(text: str) -> str:
 
 
 def next_word_would_fit(prev: Line, cur: Line, layout: Layout) -> bool:
-    """True when the previous line stopped short: the next word had room at its end."""
-    return reach(prev, cur, layout) < 1.0
+    """True when the previous line stopped short: the next word had room at its end, and in
+    typed text the line ended earlier than any running line does (``Layout.ragged``)."""
+    if reach(prev, cur, layout) >= 1.0:
+        return False
+    return not layout.ragged or fill(prev, layout) < 1.0 - layout.ragged / layout.width(prev)
 
 
 def reach(prev: Line, cur: Line, layout: Layout) -> float:
@@ -408,7 +414,7 @@ def is_centred(line: Line, layout: Layout, config: Config) -> bool:
     if line.box is None or not is_indented(line, layout, config):
         return False
     left, right = layout.margins(line)
-    if right - line.box.x1 <= config.indent_tolerance:
+    if right - line.box.x1 <= config.indent_tolerance + layout.ragged:
         return False
     return abs(line.box.center - (left + right) / 2) <= CENTRE_TOLERANCE * layout.width(line)
 

@@ -30,7 +30,7 @@ from PIL import Image
 from pytesseract import Output, TesseractError, TesseractNotFoundError
 
 from pipeline.errors import MissingDependencyError, UsageError
-from pipeline.images import prepare_for_ocr, to_grayscale
+from pipeline.images import for_tesseract, prepare_for_ocr, to_grayscale
 from pipeline.models import Box, Line, Origin, Page
 
 log = logging.getLogger(__name__)
@@ -220,7 +220,7 @@ class TesseractEngine:
         (the engine's own languages when None).
 
         ``image`` is the page as scanned or rendered (any mode, any way up, a little skewed);
-        grayscale, orientation and deskew happen here. ``reason`` is left for the caller, which
+        pixel mode, orientation and deskew here. ``reason`` is left for the caller, which
         knows why the page went to OCR. A page Tesseract fails on raises ``TesseractError``, one
         it does not finish within ``timeout`` seconds ``RuntimeError``.
         """
@@ -228,7 +228,7 @@ class TesseractEngine:
             raise ValueError(f"dpi must be positive, got {dpi}")
         lang = lang or self.lang
         parse_languages(lang)
-        reading = self._recognise(to_grayscale(image), dpi, lang)
+        reading = self._recognise(for_tesseract(image), dpi, lang)
         if self.fix_orientation and _is_doubtful(reading):
             reading = self._upright_reading(reading, dpi, lang)
         return _page(reading, page_number, dpi)
@@ -293,13 +293,13 @@ class TesseractEngine:
             return None
         return dict(osd)
 
-    def _recognise(self, gray: Image.Image, dpi: float, lang: str) -> _Reading:
-        """The words of a grayscale page, boxes in the pixels of ``gray`` itself.
+    def _recognise(self, page: Image.Image, dpi: float, lang: str) -> _Reading:
+        """The words of a page image, boxes in the pixels of ``page`` itself.
 
         Tesseract reads the deskewed page, which is a larger canvas around the same centre;
         its boxes are moved back by that margin.
         """
-        prepared = prepare_for_ocr(gray)
+        prepared = prepare_for_ocr(page)
         try:
             with _tesseract_input(prepared) as path:
                 data = pytesseract.image_to_data(
@@ -311,9 +311,9 @@ class TesseractEngine:
                 )
         except TesseractNotFoundError as exc:
             raise _tesseract_missing() from exc
-        margin_x = (prepared.width - gray.width) / 2
-        margin_y = (prepared.height - gray.height) / 2
-        return _Reading(gray, tuple(_words(data, margin_x, margin_y)))
+        margin_x = (prepared.width - page.width) / 2
+        margin_y = (prepared.height - page.height) / 2
+        return _Reading(page, tuple(_words(data, margin_x, margin_y)))
 
     def _config(self, dpi: float) -> str:
         options = [_dpi_option(dpi), "-c preserve_interword_spaces=0"]
@@ -329,13 +329,13 @@ def _dpi_option(dpi: float) -> str:
 
 @contextmanager
 def _tesseract_input(image: Image.Image) -> Iterator[Path]:
-    """The image written to a temporary uncompressed PGM file for Tesseract to read.
+    """The image written to a temporary uncompressed PGM/PPM file for Tesseract to read.
 
     pytesseract would write a PNG, whose compression costs a tenth of a second on a 300-dpi
     page for nothing: Tesseract decompresses it straight away.
     """
     with tempfile.TemporaryDirectory(prefix="pipeline-ocr-") as folder:
-        path = Path(folder) / "page.pgm"
+        path = Path(folder) / "page.pnm"
         image.save(path, format="PPM")
         yield path
 

@@ -45,8 +45,11 @@ def is_noise(line: Line, page_confidence: float | None, language: str | None = N
     alphanumeric = sum(char.isalnum() for char in visible)
     if alphanumeric <= NOISE_MAX_LETTER_SHARE * len(visible):
         return True
-    # No word to read and no number: a document code ("A/C.1/212") has digits, specks do not.
-    return not words and not any(char.isdigit() for char in visible)
+    # No word to read and no number: a document code ("A/C.1/212") has digits, specks do not;
+    # a speck in the margin may still read as one digit ("4"), too short for any code.
+    return not words and (
+        len(visible) < NOISE_MIN_WORD or not any(char.isdigit() for char in visible)
+    )
 
 
 def split_noise(

@@ -162,6 +162,44 @@ def has_paragraph_gap(prev: Line, cur: Line, layout: Layout, config: Config) -> 
     return step - pitch > max(floor, GAP_SPREAD * layout.pitch_spread)
 
 
+MIN_RAGGED_LINES = 2
+"""Running lines that stopped short although the next word had room, needed before a document
+counts as typed: a typist breaks a line when the bell rings, not when the next word will not
+fit. Text filled line by line has none, or one where a word's width was misjudged..."""
+MIN_RAGGED_SHARE = 0.1
+"""...and this share of its running lines at least."""
+MAX_RAGGED_SHARE = 0.25
+"""A running typed line ends no earlier than this share of the line short of the margin: a
+bell zone of 8 of 65 typewriter characters, and the long word that did not fit before it."""
+
+
+def ragged(lines: list[Line], layout: Layout, config: Config) -> float:
+    """Points short of the margin at which this document's running lines may end: 0 for text
+    filled line by line; for typed text (several running lines stopped short although the next
+    word had room) the earliest end of a running line.
+
+    A running line is one that certainly continues into the next: it reaches into the widest
+    bell zone, ends no sentence and no word, and the next line starts in lower case at the margin.
+    """
+    running = [
+        (prev, cur)
+        for prev, cur in pairwise(lines)
+        if prev.box is not None
+        and cur.box is not None
+        and prev.page == cur.page
+        and fill(prev, layout) >= 1.0 - MAX_RAGGED_SHARE
+        and cur.text[:1].islower()
+        and not ends_sentence(prev.text)
+        and not ends_with_hyphen(prev.text)
+        and not is_indented(cur, layout, config)
+        and not starts_list_item(cur.text)
+    ]
+    stopped_short = sum(reach(prev, cur, layout) < 1.0 for prev, cur in running)
+    if stopped_short < max(MIN_RAGGED_LINES, MIN_RAGGED_SHARE * len(running)):
+        return 0.0
+    return max((1.0 - fill(prev, layout)) * layout.width(prev) for prev, _ in running)
+
+
 def build_paragraphs(
     lines: list[Line], config: Config
 ) -> tuple[tuple[Paragraph, ...], tuple[RepairRecord, ...]]:
@@ -169,6 +207,7 @@ def build_paragraphs(
     if not lines:
         return (), ()
     layout = measure_layout(lines)
+    layout = replace(layout, ragged=ragged(lines, layout, config))
     evidence = HyphenEvidence.from_lines(lines)
     groups: list[list[Line]] = [[lines[0]]]
     for index, (prev, cur) in enumerate(pairwise(lines)):

@@ -124,6 +124,8 @@ def test_noise_is_symbols_without_a_known_word_far_below_the_page() -> None:
     assert not is_noise(ocr_line("== ~ |", 100, 80), 85)  # read as well as the page
     assert not is_noise(ocr_line("the ~~ |", 100, 20), 85)  # a known word
     assert not is_noise(ocr_line("A/c.1/2i2", 100, 20), 85)  # a misread document code
+    assert is_noise(ocr_line("4", 100, 30), 85)  # a speck in the margin read as a digit
+    assert not is_noise(ocr_line("4", 100, 80), 85)  # a page number read as well as the page
     assert not is_noise(Line("== ~ |", 1, Origin.TEXT_LAYER), 85)  # not OCR
 
 
@@ -212,6 +214,22 @@ def test_page_osd_calls_latin_is_read_with_latin_languages_only() -> None:
     page = read_by_script(engine, BLANK, 1, 300, "rus+eng")
     assert engine.calls == ["osd", "eng"]
     assert page.lines[0].text.startswith("The European Union")
+
+
+def test_page_osd_gives_a_script_no_allowed_language_writes_is_read_as_latin_first() -> None:
+    # OSD's guess from a few characters: small English print taken for "Arabic"
+    engine = RecordingEngine(Script("Arabic", 0.7), {"eng": ENGLISH_TEXT})
+    read_by_script(engine, BLANK, 1, 300, "rus+eng")
+    assert engine.calls == ["osd", "eng"]
+
+
+def test_cyrillic_page_osd_takes_for_another_script_gets_every_language() -> None:
+    engine = RecordingEngine(
+        Script("Arabic", 0.7), {"eng": "Rpmmhcrrb cfdtn pfcnekbk", "rus+eng": RUSSIAN_TEXT}
+    )
+    page = read_by_script(engine, BLANK, 1, 300, "rus+eng")
+    assert engine.calls == ["osd", "eng", "rus+eng"]
+    assert "Постоянный" in page.lines[0].text
 
 
 def test_page_osd_calls_cyrillic_is_read_with_cyrillic_and_latin_languages() -> None:
