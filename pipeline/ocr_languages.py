@@ -34,13 +34,6 @@ UKRAINIAN_LETTERS = frozenset("ієїґІЄЇҐ")
 """Letters Ukrainian has and Russian has not."""
 LATIN_SCRIPT = "Latin"
 """OSD's name for the Latin script."""
-CYRILLIC_SCRIPT = "Cyrillic"
-KNOWN_LATIN_LANGUAGES = frozenset(
-    {"eng", "fra", "deu", "spa", "ita", "por", "pol", "nld", "ces", "slk", "slv", "ron", "hun",
-     "fin", "swe", "dan", "nor", "lit", "lav", "est", "tur", "cat", "ind", "lat"}
-)  # fmt: skip
-"""Tesseract packs written in Latin letters: with only these and Cyrillic ones allowed, an OSD
-answer of any other script is a misreading of the page."""
 MIN_SCRIPT_CONFIDENCE = 0.0
 """OSD's script confidence needed to read a page with its script's languages only. Measured on
 dev and real scans (half resolution, 20 characters): Latin pages 0.1-14, Cyrillic 7.9-53, and
@@ -120,25 +113,12 @@ def is_ukrainian(page: Page) -> bool:
     return any(char in UKRAINIAN_LETTERS for char in text) or detect_language(text) == "uk"
 
 
-def is_latin(script: Script | None, allowed: Sequence[str] = ()) -> bool:
-    """OSD takes the page for Latin letters (with at least MIN_SCRIPT_CONFIDENCE), or for a
-    script that none of the ``allowed`` languages writes when they are all Latin or Cyrillic.
-
-    OSD guesses from a few characters at half resolution: a page of small English print came
-    out "Arabic" (``alma-alta`` pages 8 and 9, confidence 0.7 and 3.8), and a page of Cyrillic
-    never did. Such a page is read as Latin first; the Latin reading's own check (too few known
-    words) sends a page of another script back to every allowed language.
-    """
-    if script is None or script.confidence < MIN_SCRIPT_CONFIDENCE:
-        return False
-    if script.name == LATIN_SCRIPT:
-        return True
+def is_latin(script: Script | None) -> bool:
+    """OSD takes the page for Latin letters (with at least MIN_SCRIPT_CONFIDENCE)."""
     return (
-        script.name != CYRILLIC_SCRIPT
-        and bool(allowed)
-        and all(
-            code in CYRILLIC_SCRIPT_LANGUAGES or code in KNOWN_LATIN_LANGUAGES for code in allowed
-        )
+        script is not None
+        and script.name == LATIN_SCRIPT
+        and script.confidence >= MIN_SCRIPT_CONFIDENCE
     )
 
 
@@ -197,7 +177,7 @@ def _read_by_script(
         if is_latin_page is None:
             script = engine.detect_script(image, dpi=dpi)
             log.debug("page %d: OSD script %s", number, script)
-            is_latin_page = is_latin(script, allowed)
+            is_latin_page = is_latin(script)
         if is_latin_page:
             return _latin_page(engine, image, number, dpi, latin, lang)
     page = engine.read(image, page_number=number, dpi=dpi, lang=lang)

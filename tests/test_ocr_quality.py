@@ -216,22 +216,6 @@ def test_page_osd_calls_latin_is_read_with_latin_languages_only() -> None:
     assert page.lines[0].text.startswith("The European Union")
 
 
-def test_page_osd_gives_a_script_no_allowed_language_writes_is_read_as_latin_first() -> None:
-    # OSD's guess from a few characters: small English print taken for "Arabic"
-    engine = RecordingEngine(Script("Arabic", 0.7), {"eng": ENGLISH_TEXT})
-    read_by_script(engine, BLANK, 1, 300, "rus+eng")
-    assert engine.calls == ["osd", "eng"]
-
-
-def test_cyrillic_page_osd_takes_for_another_script_gets_every_language() -> None:
-    engine = RecordingEngine(
-        Script("Arabic", 0.7), {"eng": "Rpmmhcrrb cfdtn pfcnekbk", "rus+eng": RUSSIAN_TEXT}
-    )
-    page = read_by_script(engine, BLANK, 1, 300, "rus+eng")
-    assert engine.calls == ["osd", "eng", "rus+eng"]
-    assert "Постоянный" in page.lines[0].text
-
-
 def test_page_osd_calls_cyrillic_is_read_with_cyrillic_and_latin_languages() -> None:
     engine = RecordingEngine(Script("Cyrillic", 20.0), {"rus+eng": RUSSIAN_TEXT})
     read_by_script(engine, BLANK, 1, 300, "rus+eng")
