@@ -26,9 +26,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pdfplumber
@@ -36,7 +36,7 @@ from PIL import Image
 
 from pipeline.config import Config, OcrMode
 from pipeline.inputs import sniff_media_type
-from pipeline.lexicon import WORD, detect_language, known_share, script_of
+from pipeline.lexicon import LANGUAGES_BY_SCRIPT, WORD, detect_language, script_of, zipf
 from pipeline.process import extract
 from pipeline.repair import repair_pages
 from tests.pdfgen import ENGLISH_PARAGRAPHS
@@ -55,15 +55,27 @@ TESSERACT_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 def page_images(path: Path, folder: Path, max_pages: int | None) -> list[Path]:
     """The document's pages as images: rendered PDF pages, or the image itself."""
+    return [
+        page_image(path, number, folder) for number in range(1, page_count(path, max_pages) + 1)
+    ]
+
+
+def page_count(path: Path, max_pages: int | None) -> int:
     if path.suffix.lower() != ".pdf":
-        return [path]
-    images = []
+        return 1
     with pdfplumber.open(path) as pdf:
-        for number, page in enumerate(pdf.pages[:max_pages], start=1):
-            target = folder / f"{path.stem}-{number}.png"
-            page.to_image(resolution=DPI).original.save(target)
-            images.append(target)
-    return images
+        return len(pdf.pages[:max_pages])
+
+
+def page_image(path: Path, number: int, folder: Path) -> Path:
+    """Page ``number`` as an image file: rendered at DPI from a PDF, or the image itself."""
+    if path.suffix.lower() != ".pdf":
+        return path
+    target = folder / f"{path.stem}-{number}.png"
+    if not target.exists():
+        with pdfplumber.open(path) as pdf:
+            pdf.pages[number - 1].to_image(resolution=DPI).original.save(target)
+    return target
 
 
 def bare(image: Path, options: list[str]) -> str:
@@ -86,16 +98,16 @@ def pipeline_pages(path: Path, max_pages: int | None) -> list[str]:
 
 
 def page_language(readings: Mapping[str, str]) -> str | None:
-    """The one lexicon every reading of a page is judged with: the language most readings are
-    detected in (the pipeline's own on a tie). Judging each reading in its own detected
-    language would let a garbled reading pick a friendlier lexicon."""
-    detected = [detect_language(text) for text in readings.values()]
-    counts = Counter(code for code in detected if code is not None)
-    if not counts:
+    """The one lexicon every reading of a page is judged with: of the languages the readings
+    are detected in, the one in which some reading knows the most words. Judging each reading
+    in its own detected language would let a garbled reading pick a friendlier lexicon; a
+    majority vote would let the readers with the wrong model outvote the right one."""
+    languages = {code for text in readings.values() if (code := detect_language(text))}
+    if not languages:
         return None
-    top = max(counts.values())
-    leaders = [code for code in detected if code is not None and counts[code] == top]
-    return detected[0] if detected[0] in leaders else leaders[0]
+    return max(
+        sorted(languages), key=lambda code: max(known_in(t, code) for t in readings.values())
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +122,7 @@ class Reading:
 
 def measures(text: str, language: str | None) -> Reading:
     words = WORD.findall(text)
-    share = known_share(text, language=language)
+    share = known_in(text, language)
     return Reading(
         known=share,
         known_words=round(share * sum(len(word) >= 3 for word in words)),
@@ -119,31 +131,51 @@ def measures(text: str, language: str | None) -> Reading:
     )
 
 
-def bare_reading(image: Path, setting: str, cache: Path | None, key: str) -> str:
+def known_in(text: str, language: str | None) -> float:
+    """Share of the words (3+ letters) that ``language``'s lexicon knows, written in its script.
+
+    Stricter than ``lexicon.known_share``, which looks a word up in the language of its own
+    script: on an English page the Russian model's misread "нате" for "ENGLISH" is a Russian
+    word, but no English word read."""
+    words = [word for word in WORD.findall(text) if len(word) >= 3]
+    if not words or language is None:
+        return 0.0
+    script = next(name for name, codes in LANGUAGES_BY_SCRIPT.items() if language in codes)
+    return sum(script_of(w) == script and zipf(w, language) >= 1.0 for w in words) / len(words)
+
+
+def bare_reading(image: Callable[[], Path], setting: str, cache: Path | None, key: str) -> str:
     """Bare Tesseract's text of a page image with one setting, from ``cache`` when there."""
     cached = cache / f"{key}-{setting}.txt" if cache is not None else None
     if cached is not None and cached.exists():
         return cached.read_text()
-    text = bare(image, BARE_SETTINGS[setting])
+    text = bare(image(), BARE_SETTINGS[setting])
     if cached is not None:
         cached.write_text(text)
     return text
 
 
 def real_pages(
-    folder_of_scans: Path, max_pages: int | None, cache: Path | None
+    folder_of_scans: Path, max_pages: int | None, cache: Path | None, rescore: bool = False
 ) -> Iterator[tuple[str, int, dict[str, Reading]]]:
-    """(document, page, measures by reader) for every page of every real scan."""
+    """(document, page, measures by reader) for every page of every real scan; with
+    ``rescore`` every text comes from ``cache`` (nothing is read again)."""
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         for path in sorted(folder_of_scans.iterdir()):
-            ours = pipeline_pages(path, max_pages)
-            for number, image in enumerate(page_images(path, Path(folder), max_pages), start=1):
-                key = f"{path.stem}-p{number}"
+            count = page_count(path, max_pages)
+            keys = [f"{path.stem}-p{number}" for number in range(1, count + 1)]
+            if rescore and cache is not None:
+                ours = [(cache / f"{key}-pipeline.txt").read_text() for key in keys]
+            else:
+                ours = pipeline_pages(path, max_pages)
+            for number, key in enumerate(keys, start=1):
                 readings = {"pipeline": ours[number - 1] if number <= len(ours) else ""}
-                readings |= {name: bare_reading(image, name, cache, key) for name in BARE_SETTINGS}
-                if cache is not None:
+                for name in BARE_SETTINGS:
+                    image = partial(page_image, path, number, Path(folder))
+                    readings[name] = bare_reading(image, name, cache, key)
+                if cache is not None and not rescore:
                     (cache / f"{key}-pipeline.txt").write_text(readings["pipeline"])
                 language = page_language(readings)
                 yield path.name, number, {r: measures(t, language) for r, t in readings.items()}
@@ -223,13 +255,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "(they depend on Tesseract alone, not on the pipeline)",
     )
     parser.add_argument("--pages-table", type=Path, default=None, help="per-page table file")
+    parser.add_argument(
+        "--rescore", action="store_true", help="measure the texts in --cache, reading nothing"
+    )
     args = parser.parse_args(argv)
     Image.MAX_IMAGE_PIXELS = None
-    print("\n".join(columns_table(args.columns)))
+    if not args.rescore:
+        print("\n".join(columns_table(args.columns)))
     if args.skip_real:
         return 0
     pages = []
-    for name, number, measured in real_pages(args.real, args.max_pages, args.cache):
+    for name, number, measured in real_pages(args.real, args.max_pages, args.cache, args.rescore):
         pages.append((name, number, measured))
         print(page_table(pages)[-1], file=sys.stderr)
     print()

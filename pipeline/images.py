@@ -170,7 +170,13 @@ def to_grayscale(image: Image.Image) -> Image.Image:
 
 
 def prepare_for_ocr(image: Image.Image) -> Image.Image:
-    """The page as Tesseract should read it: in grayscale or colour as scanned (other modes in
+    """The page as Tesseract should read it (``straighten``), without its remaining skew."""
+    return straighten(image)[0]
+
+
+def straighten(image: Image.Image) -> tuple[Image.Image, float]:
+    """The page as Tesseract should read it, and the skew left in it (degrees, as
+    ``estimate_skew``; 0.0 once turned): in grayscale or colour as scanned (other modes in
     grayscale), turned straight when it is skewed by ``MIN_SKEW_TO_CORRECT`` or more.
 
     The straightened page is larger than the original (the canvas grows to keep the corners,
@@ -179,11 +185,12 @@ def prepare_for_ocr(image: Image.Image) -> Image.Image:
     page = for_tesseract(image)
     angle = estimate_skew(page)
     if abs(angle) < MIN_SKEW_TO_CORRECT:
-        return page
+        return page, angle
     paper = WHITE if page.mode == "L" else (WHITE, WHITE, WHITE)
     # Bilinear: half the time of bicubic on a 300-dpi page, and Tesseract binarises the result
     # anyway, so the finer interpolation buys nothing.
-    return page.rotate(-angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=paper)
+    turned = page.rotate(-angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=paper)
+    return turned, 0.0
 
 
 def for_tesseract(image: Image.Image) -> Image.Image:

@@ -1,14 +1,14 @@
 """OCR behind a small protocol: a page image in, a ``Page`` of OCR lines out (the only module
 that talks to Tesseract).
 
-Every box leaves this module in PDF points (pixels × 72 / dpi), whatever the scan's resolution,
-so the furniture and reflow stages measure OCR lines and text-layer lines with one ruler.
+Tesseract's words become lines with boxes in PDF points in ``ocr_words``.
 
 Orientation: a page is read as it comes; only when that reading is doubtful (no words, a low
 mean confidence as upside-down text gives, or word boxes standing on end as sideways text gives)
 does Tesseract's orientation detection (OSD) run, and the page is read again turned upright.
 Upright pages, nearly all of them, so cost one Tesseract run, not two: OSD alone takes most of
-a page's reading time. Skew is straightened before every reading (``images.prepare_for_ocr``).
+a page's reading time. A skew of a degree or more is straightened before the reading
+(``images.straighten``); a smaller one is left to Tesseract and taken out of the boxes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import statistics
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,30 +29,18 @@ from PIL import Image
 from pytesseract import Output, TesseractError, TesseractNotFoundError
 
 from pipeline.errors import MissingDependencyError, UsageError
-from pipeline.images import for_tesseract, prepare_for_ocr, to_grayscale
-from pipeline.models import Box, Line, Origin, Page
+from pipeline.images import for_tesseract, straighten, to_grayscale
+from pipeline.models import Page
+from pipeline.ocr_words import (
+    Word,
+    mean_confidence,
+    page_of,
+    straightened,
+    words_from_data,
+)
 
 log = logging.getLogger(__name__)
 
-POINTS_PER_INCH = 72.0
-
-# A word's box runs from its tallest glyph to its deepest, so what share of the font size (em)
-# it spans depends on its letters: "учреждение" has no ascender, "ЗАЯВЛЕНИЕ" no descender.
-# Shares measured on Russian and English lines of DejaVu Sans and Serif at 10 and 14 pt, 300 dpi
-# (Times-like fonts have shorter extenders and come out a little small; sizes are compared
-# within a document, where the font is the same).
-FULL_EXTENT_EM = 0.98
-"""Ascender (or capital) top to descender bottom: measured 0.94-1.01."""
-ASCENDER_EXTENT_EM = 0.77
-"""Capital or ascender top to the baseline, for words without descenders: measured 0.77."""
-DESCENDER_EXTENT_EM = 0.77
-"""x-height top to descender bottom, for words without ascenders: measured 0.75-0.79."""
-X_HEIGHT_EM = 0.56
-"""x-height only ("наш совет меняет"): measured 0.55-0.58."""
-TALL_GLYPHS = frozenset("bdfhklitj" + "бйёф" + "0123456789" + "!?'\"()[]{}/\\|%&@#$")
-"""Lower-case letters (and marks) reaching the ascender or capital height, besides capitals."""
-DEEP_GLYPHS = frozenset("gjpqy" + "рудфцщ" + "()[]{}|")
-"""Glyphs reaching below the baseline by a descender's depth."""
 
 ORIENTATION_DOUBT_CONFIDENCE = 70.0
 """A reading whose mean word confidence is below this may be of a page upside down or sideways,
@@ -92,10 +79,6 @@ PAGE_TIMEOUT_SECONDS = 300
 
 LANGUAGES = re.compile(r"[A-Za-z0-9_]+(?:\+[A-Za-z0-9_]+)*")
 """Tesseract language codes joined by "+" ("rus+eng", "chi_sim")."""
-NO_CONFIDENCE = -1.0
-"""Tesseract's confidence for boxes that are not recognised words."""
-WORD_LEVEL = 5
-"""``image_to_data`` level of a word (1 page, 2 block, 3 paragraph, 4 line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,25 +150,15 @@ def _tesseract_missing() -> MissingDependencyError:
 
 
 @dataclass(frozen=True, slots=True)
-class _Word:
-    """A recognised word: its box in pixels of the page it was read from."""
-
-    text: str
-    line_key: tuple[int, int, int]  # (block, paragraph, line) as Tesseract numbers them
-    box: Box
-    confidence: float  # NO_CONFIDENCE when Tesseract gives none
-
-
-@dataclass(frozen=True, slots=True)
 class _Reading:
     """A page image in pixels and the words read from it."""
 
     image: Image.Image
-    words: tuple[_Word, ...]
+    words: tuple[Word, ...]
 
     @property
     def confidence(self) -> float | None:
-        return _mean_confidence(self.words)
+        return mean_confidence(self.words)
 
 
 class TesseractEngine:
@@ -231,7 +204,7 @@ class TesseractEngine:
         reading = self._recognise(for_tesseract(image), dpi, lang)
         if self.fix_orientation and _is_doubtful(reading):
             reading = self._upright_reading(reading, dpi, lang)
-        return _page(reading, page_number, dpi)
+        return page_of(reading.words, reading.image.size, page_number, dpi)
 
     def detect_script(self, image: Image.Image, *, dpi: float) -> Script | None:
         """The page's script by Tesseract's OSD, or None when OSD finds too little text.
@@ -297,9 +270,10 @@ class TesseractEngine:
         """The words of a page image, boxes in the pixels of ``page`` itself.
 
         Tesseract reads the deskewed page, which is a larger canvas around the same centre;
-        its boxes are moved back by that margin.
+        its boxes are moved back by that margin. A skew too small to turn the page for is
+        taken out of the boxes instead (``ocr_words.straightened``).
         """
-        prepared = prepare_for_ocr(page)
+        prepared, skew = straighten(page)
         try:
             with _tesseract_input(prepared) as path:
                 data = pytesseract.image_to_data(
@@ -313,7 +287,8 @@ class TesseractEngine:
             raise _tesseract_missing() from exc
         margin_x = (prepared.width - page.width) / 2
         margin_y = (prepared.height - page.height) / 2
-        return _Reading(page, tuple(_words(data, margin_x, margin_y)))
+        words = words_from_data(data, margin_x, margin_y)
+        return _Reading(page, tuple(straightened(words, skew, page.width, page.height)))
 
     def _config(self, dpi: float) -> str:
         options = [_dpi_option(dpi), "-c preserve_interword_spaces=0"]
@@ -340,45 +315,6 @@ def _tesseract_input(image: Image.Image) -> Iterator[Path]:
         yield path
 
 
-def _words(data: Mapping[str, Sequence[object]], margin_x: float, margin_y: float) -> list[_Word]:
-    """The recognised words of ``image_to_data`` output, moved by (-margin_x, -margin_y)."""
-    words = []
-    for i, level in enumerate(data["level"]):
-        text = str(data["text"][i]).strip()
-        if _as_int(level) != WORD_LEVEL or not text:
-            continue
-        left = _as_float(data["left"][i]) - margin_x
-        top = _as_float(data["top"][i]) - margin_y
-        box = Box(left, top, left + _as_float(data["width"][i]), top + _as_float(data["height"][i]))
-        key = (
-            _as_int(data["block_num"][i]),
-            _as_int(data["par_num"][i]),
-            _as_int(data["line_num"][i]),
-        )
-        words.append(_Word(text, key, box, _as_float(data["conf"][i])))
-    return words
-
-
-def _as_int(value: object) -> int:
-    return int(_as_float(value))
-
-
-def _as_float(value: object) -> float:
-    if isinstance(value, int | float | str):
-        return float(value)
-    raise TypeError(f"unexpected value in Tesseract's output: {value!r}")
-
-
-def _mean_confidence(words: Sequence[_Word]) -> float | None:
-    scores = [word.confidence for word in words if word.confidence != NO_CONFIDENCE]
-    return statistics.fmean(scores) if scores else None
-
-
-def _min_confidence(words: Sequence[_Word]) -> float | None:
-    scores = [word.confidence for word in words if word.confidence != NO_CONFIDENCE]
-    return min(scores) if scores else None
-
-
 def _is_doubtful(reading: _Reading) -> bool:
     """A reading that may be of a page upside down or sideways."""
     confidence = reading.confidence
@@ -387,7 +323,7 @@ def _is_doubtful(reading: _Reading) -> bool:
     return _reads_sideways(reading.words)
 
 
-def _reads_sideways(words: Sequence[_Word]) -> bool:
+def _reads_sideways(words: Sequence[Word]) -> bool:
     long_words = [word for word in words if len(word.text) >= SIDEWAYS_MIN_CHARS]
     tall = sum(1 for word in long_words if word.box.height > word.box.width)
     return bool(long_words) and tall > SIDEWAYS_SHARE * len(long_words)
@@ -399,77 +335,3 @@ def _better_reading(first: _Reading, turned: _Reading) -> _Reading:
     if _is_doubtful(first) and not _is_doubtful(turned):
         return turned
     return turned if (turned.confidence or 0.0) > (first.confidence or 0.0) else first
-
-
-# --- words → page ----------------------------------------------------------------------------
-
-
-def _page(reading: _Reading, page_number: int, dpi: float) -> Page:
-    scale = POINTS_PER_INCH / dpi
-    width, height = reading.image.width * scale, reading.image.height * scale
-    lines = [
-        _line(words, page_number, scale, width, height)
-        for words in _group_lines(reading.words).values()
-    ]
-    lines.sort(key=lambda line: (line.box.top, line.box.x0) if line.box else (0.0, 0.0))
-    return Page(
-        number=page_number,
-        lines=tuple(lines),
-        method="ocr",
-        width=width,
-        height=height,
-        confidence=reading.confidence,
-    )
-
-
-def _group_lines(words: Sequence[_Word]) -> dict[tuple[int, int, int], list[_Word]]:
-    """Words by the line Tesseract put them on, in Tesseract's order."""
-    lines: dict[tuple[int, int, int], list[_Word]] = {}
-    for word in words:
-        lines.setdefault(word.line_key, []).append(word)
-    return lines
-
-
-def _line(
-    words: Sequence[_Word], page_number: int, scale: float, width: float, height: float
-) -> Line:
-    """One OCR line: words joined by single spaces, the union of their boxes in points."""
-    box = Box(
-        x0=_clamp(min(w.box.x0 for w in words) * scale, width),
-        top=_clamp(min(w.box.top for w in words) * scale, height),
-        x1=_clamp(max(w.box.x1 for w in words) * scale, width),
-        bottom=_clamp(max(w.box.bottom for w in words) * scale, height),
-    )
-    return Line(
-        text=" ".join(word.text for word in words),
-        page=page_number,
-        origin=Origin.OCR,
-        box=box,
-        size=_font_size(words, scale),
-        bold=False,
-        confidence=_mean_confidence(words),
-        min_confidence=_min_confidence(words),
-    )
-
-
-def _font_size(words: Sequence[_Word], scale: float) -> float:
-    """The line's font size in points: the median of what each word's height says (one odd
-    word box, a speck joined to a letter, does not sway it). Dashes and dots say nothing."""
-    sized = [word for word in words if any(char.isalnum() for char in word.text)] or words
-    return statistics.median(word.box.height * scale / _em_share(word.text) for word in sized)
-
-
-def _em_share(text: str) -> float:
-    """The share of the font size that ``text`` spans from its top to its bottom."""
-    tall = any(char.isupper() or char in TALL_GLYPHS for char in text)
-    deep = any(char in DEEP_GLYPHS for char in text)
-    if tall and deep:
-        return FULL_EXTENT_EM
-    if tall:
-        return ASCENDER_EXTENT_EM
-    return DESCENDER_EXTENT_EM if deep else X_HEIGHT_EM
-
-
-def _clamp(value: float, limit: float) -> float:
-    """A coordinate kept on the page (a deskewed page's corners reach past its edges)."""
-    return min(max(value, 0.0), limit)

@@ -6,7 +6,9 @@ is first given to Tesseract's script detection (OSD, a tenth of a reading's time
 is read with the Latin languages only, any other with the whole set (a Russian statement
 quotes Latin names and codes, which a Cyrillic-only reading would garble). When OSD cannot
 tell, the page is read with the whole set and, if that reading is Latin with Cyrillic words in
-it, read again with the Latin languages (the lexicon referees). A Cyrillic page in Ukrainian
+it, read again with the Latin languages (the lexicon referees). A Cyrillic reading with Latin
+words no lexicon knows (the English model misreading old typewritten Cyrillic) is read again
+with the Cyrillic languages, kept only when it reads more words. A Cyrillic page in Ukrainian
 (its own letters і ї є ґ, or words only the Ukrainian lexicon knows) is read with ``ukr``
 when that pack is installed, else it carries a warning naming the pack.
 """
@@ -54,6 +56,11 @@ LATIN_PAGE_SHARE = 0.8
 """A page whose words are at least this share Latin is a Latin-script page."""
 REREAD_TOLERANCE = 0.02
 """Share of known words a narrower re-read may lose and still replace the first reading."""
+MIN_GARBLED_LATIN_WORDS = 2
+"""On a page read mostly in Cyrillic letters, this many Latin words that the lexicon does not
+know mean the Latin model misread Cyrillic print ("Б.Ельцин" as "B.EbUHH", "печатном" as
+"HeyaTHOM" on old typewritten pages); one may be a name the lexicon lacks, and names and codes
+quoted in Latin letters are mostly known words or carry digits."""
 MIN_LATIN_READING_SHARE = 0.3
 """A Latin-only reading whose known words fall below this share may be of a page OSD took
 for Latin wrongly: it is read again with the whole set and the better reading kept."""
@@ -81,6 +88,31 @@ def latin_only_languages(page: Page, lang: str) -> str | None:
         return None
     languages = parse_languages(lang)
     narrower = latin_languages(languages)
+    if not narrower or len(narrower) == len(languages):
+        return None
+    return "+".join(narrower)
+
+
+def cyrillic_only_languages(page: Page, lang: str) -> str | None:
+    """The Cyrillic-script languages of ``lang`` when ``page`` reads as Cyrillic text with
+    garbled Latin words in it (``MIN_GARBLED_LATIN_WORDS``), so that a re-read with those
+    languages alone may read them; else None. The re-read is kept only when the lexicon knows
+    a larger share of its words: a Latin name it garbles costs a known word."""
+    words = [word for line in page.lines for word in WORD.findall(line.text) if len(word) > 1]
+    if len(words) < MIN_WORDS_FOR_SCRIPT_CHECK:
+        return None
+    scripts = [script_of(word) for word in words]
+    if scripts.count("cyrillic") < LATIN_PAGE_SHARE * len(words):
+        return None
+    garbled = sum(
+        1
+        for word, script in zip(words, scripts, strict=True)
+        if script != "cyrillic" and len(word) >= 3 and known_share(word) == 0.0
+    )
+    if garbled < MIN_GARBLED_LATIN_WORDS:
+        return None
+    languages = parse_languages(lang)
+    narrower = [code for code in languages if code in CYRILLIC_SCRIPT_LANGUAGES]
     if not narrower or len(narrower) == len(languages):
         return None
     return "+".join(narrower)
@@ -184,6 +216,10 @@ def _read_by_script(
     narrower = latin_only_languages(page, lang)
     if narrower is not None:
         return _better(page, engine.read(image, page_number=number, dpi=dpi, lang=narrower))
+    cyrillic = cyrillic_only_languages(page, lang)
+    if cyrillic is not None:
+        reread = engine.read(image, page_number=number, dpi=dpi, lang=cyrillic)
+        page = reread if page_known_share(reread) > page_known_share(page) else page
     if script_of(page_text(page)) in ("cyrillic", "mixed") and is_ukrainian(page):
         return _ukrainian_page(engine, image, page, dpi, allowed)
     return page

@@ -9,6 +9,7 @@ import os
 import textwrap
 from dataclasses import dataclass
 
+import numpy as np
 import pytesseract
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -17,6 +18,7 @@ from rapidfuzz import fuzz
 from pipeline.errors import ExitCode, MissingDependencyError, UsageError
 from pipeline.models import Box, Origin, Page
 from pipeline.ocr import TesseractEngine, apt_package, check_available
+from pipeline.ocr_words import Word, straightened
 
 pytestmark = pytest.mark.slow
 
@@ -237,3 +239,21 @@ def test_thread_limit_reaches_tesseract_processes(
     TesseractEngine(threads=threads)
 
     assert os.environ.get("OMP_THREAD_LIMIT") == expected
+
+
+@pytest.mark.parametrize("skew", [0.4, -0.7])
+def test_boxes_of_a_slightly_skewed_page_are_placed_as_on_the_straight_page(skew: float) -> None:
+    """A skew left to Tesseract is taken out of the word boxes: each moves where the page
+    turned straight (as Pillow turns it) would show it."""
+    width, height, spot = 2000, 3000, (300, 2600)
+    page = Image.new("L", (width, height), 255)
+    page.paste(0, (spot[0] - 10, spot[1] - 10, spot[0] + 10, spot[1] + 10))
+    straight = np.asarray(page.rotate(-skew, resample=Image.Resampling.BILINEAR, fillcolor=255))
+    rows, cols = np.nonzero(straight < 128)
+    word = Word("x", (1, 1, 1), Box(spot[0] - 10, spot[1] - 10, spot[0] + 10, spot[1] + 10), 90)
+
+    (moved,) = straightened([word], skew, width, height)
+
+    assert moved.box.center == pytest.approx(float(cols.mean()), abs=1.0)
+    assert (moved.box.top + moved.box.bottom) / 2 == pytest.approx(float(rows.mean()), abs=1.0)
+    assert moved.box.width == word.box.width

@@ -21,7 +21,13 @@ from pipeline.ocr_languages import (
 )
 from pipeline.process import build_document, process_path
 from pipeline.quality import is_noise, split_noise
-from tests.pdfgen import ENGLISH_PARAGRAPHS, make_image_only_pdf, make_text_pdf, wrap_plain
+from tests.pdfgen import (
+    ENGLISH_PARAGRAPHS,
+    RUSSIAN_PARAGRAPHS,
+    make_image_only_pdf,
+    make_text_pdf,
+    wrap_plain,
+)
 from tests.test_layout import document_text
 
 POLISH = [
@@ -220,6 +226,33 @@ def test_page_osd_calls_cyrillic_is_read_with_cyrillic_and_latin_languages() -> 
     engine = RecordingEngine(Script("Cyrillic", 20.0), {"rus+eng": RUSSIAN_TEXT})
     read_by_script(engine, BLANK, 1, 300, "rus+eng")
     assert engine.calls == ["osd", "rus+eng"]
+
+
+LONG_RUSSIAN = "\n".join([*RUSSIAN_PARAGRAPHS[1:3], *RUSSIAN_WITH_NAMES])
+GARBLED_RUSSIAN = LONG_RUSSIAN + "\nи дpyгиx HeyaTHOM woerad ceceds B.EbUHH"
+
+
+def test_russian_page_with_garbled_latin_words_is_read_again_in_cyrillic_only() -> None:
+    # the English model read old typewritten Cyrillic as Latin letters no lexicon knows
+    engine = RecordingEngine(
+        Script("Cyrillic", 20.0),
+        {"rus+eng": GARBLED_RUSSIAN, "rus": LONG_RUSSIAN + "\nи других печатном сессия Ельцин"},
+    )
+    page = read_by_script(engine, BLANK, 1, 300, "rus+eng")
+    assert engine.calls == ["osd", "rus+eng", "rus"]
+    assert "Ельцин" in page_text(page)
+
+
+def test_cyrillic_only_reread_is_kept_only_when_it_reads_more_words() -> None:
+    # two Latin names the lexicon lacks; the Cyrillic-only model garbles them and no more
+    names = LONG_RUSSIAN + "\nподписали Kobich и Burbulis"
+    engine = RecordingEngine(
+        Script("Cyrillic", 20.0),
+        {"rus+eng": names, "rus": LONG_RUSSIAN + "\nподписали Ковісн и Вцгвцііѕ"},
+    )
+    page = read_by_script(engine, BLANK, 1, 300, "rus+eng")
+    assert engine.calls == ["osd", "rus+eng", "rus"]
+    assert "Burbulis" in page_text(page)
 
 
 def test_latin_reading_that_knows_no_words_is_read_again_with_every_language() -> None:
