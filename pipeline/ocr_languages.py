@@ -21,7 +21,14 @@ from dataclasses import replace
 
 from PIL import Image
 
-from pipeline.lexicon import WORD, detect_language, known_share, script_of
+from pipeline.lexicon import (
+    LANGUAGES_BY_SCRIPT,
+    WORD,
+    detect_language,
+    known_share,
+    script_of,
+    zipf,
+)
 from pipeline.models import Page
 from pipeline.ocr import OcrEngine, Script, apt_package, installed_languages, parse_languages
 
@@ -31,6 +38,8 @@ CYRILLIC_SCRIPT_LANGUAGES = frozenset(
     {"rus", "ukr", "bel", "bul", "srp", "mkd", "kaz", "kir", "tgk", "mon", "uzb_cyrl"}
 )
 """Tesseract packs whose text is Cyrillic; the others this tool meets are Latin."""
+CYRILLIC_LEXICONS = LANGUAGES_BY_SCRIPT["cyrillic"]
+"""Lexicon languages written in Cyrillic; the first is the usual one."""
 UKRAINIAN = "ukr"
 UKRAINIAN_LETTERS = frozenset("ієїґІЄЇҐ")
 """Letters Ukrainian has and Russian has not."""
@@ -96,8 +105,9 @@ def latin_only_languages(page: Page, lang: str) -> str | None:
 def cyrillic_only_languages(page: Page, lang: str) -> str | None:
     """The Cyrillic-script languages of ``lang`` when ``page`` reads as Cyrillic text with
     garbled Latin words in it (``MIN_GARBLED_LATIN_WORDS``), so that a re-read with those
-    languages alone may read them; else None. The re-read is kept only when the lexicon knows
-    a larger share of its words: a Latin name it garbles costs a known word."""
+    languages alone may read them; else None. The re-read is kept only when it holds a larger
+    share of Cyrillic words the lexicon knows (``cyrillic_known_share``); a Latin name it
+    garbles is then lost, the price of a page the English model misreads."""
     words = [word for line in page.lines for word in WORD.findall(line.text) if len(word) > 1]
     if len(words) < MIN_WORDS_FOR_SCRIPT_CHECK:
         return None
@@ -116,6 +126,22 @@ def cyrillic_only_languages(page: Page, lang: str) -> str | None:
     if not narrower or len(narrower) == len(languages):
         return None
     return "+".join(narrower)
+
+
+def cyrillic_known_share(page: Page) -> float:
+    """Share of the page's words (3+ letters) that are Cyrillic words its language knows.
+
+    The referee of a Cyrillic-only re-read: the English model's misreads of Cyrillic print
+    are often English words ("THA", "became" in a Russian resolution), which the lenient
+    ``known_share`` counts as read."""
+    text = page_text(page)
+    language = detect_language(text)
+    language = language if language in CYRILLIC_LEXICONS else CYRILLIC_LEXICONS[0]
+    words = [word for word in WORD.findall(text) if len(word) >= 3]
+    if not words:
+        return 0.0
+    known = sum(script_of(w) == "cyrillic" and zipf(w, language) >= 1.0 for w in words)
+    return known / len(words)
 
 
 def page_text(page: Page) -> str:
@@ -219,7 +245,7 @@ def _read_by_script(
     cyrillic = cyrillic_only_languages(page, lang)
     if cyrillic is not None:
         reread = engine.read(image, page_number=number, dpi=dpi, lang=cyrillic)
-        page = reread if page_known_share(reread) > page_known_share(page) else page
+        page = reread if cyrillic_known_share(reread) > cyrillic_known_share(page) else page
     if script_of(page_text(page)) in ("cyrillic", "mixed") and is_ukrainian(page):
         return _ukrainian_page(engine, image, page, dpi, allowed)
     return page
