@@ -50,20 +50,32 @@ class Word:
     confidence: float  # NO_CONFIDENCE when Tesseract gives none
 
 
+MIN_MARGIN_LINES = 8
+"""Lines starting at the left edge needed to tell a turned page from a sheared one."""
+MARGIN_BAND = 0.02
+"""Share of the page's width beyond the leftmost line start (and the drift a skew gives it)
+within which a line starts at the left edge; an indented first line starts further in."""
+
+
 def straightened(words: Sequence[Word], skew: float, width: float, height: float) -> list[Word]:
     """The words moved to where they would sit on the page turned straight: ``skew`` degrees
     counter-clockwise (``images.estimate_skew``) undone around the centre of a ``width`` ×
-    ``height`` page. Each box moves by its centre's displacement and keeps its size."""
+    ``height`` page. Each box moves by its centre's displacement and keeps its size.
+
+    A page whose lines tilt while its left edge stands straight (a sheet that slid in the
+    typewriter or scanner: sheared, not turned) only has its lines levelled; turning it would
+    tilt the edge, and lines near its top would look indented."""
     if not skew:
         return list(words)
     turn = math.radians(skew)
     cos, sin = math.cos(turn), math.sin(turn)
+    turned = _is_turned(words, sin, width, height)
     centre_x, centre_y = width / 2, height / 2
     moved = []
     for word in words:
         dx = (word.box.x0 + word.box.x1) / 2 - centre_x
         dy = (word.box.top + word.box.bottom) / 2 - centre_y
-        shift_x = dx * cos - dy * sin - dx
+        shift_x = dx * cos - dy * sin - dx if turned else 0.0
         shift_y = dx * sin + dy * cos - dy
         box = Box(
             word.box.x0 + shift_x,
@@ -73,6 +85,33 @@ def straightened(words: Sequence[Word], skew: float, width: float, height: float
         )
         moved.append(replace(word, box=box))
     return moved
+
+
+def _is_turned(words: Sequence[Word], sin: float, width: float, height: float) -> bool:
+    """The page's left edge drifts with its lines' skew (the page is turned), by the slope of
+    the line starts along the leftmost edge many lines share; True when there are too few."""
+    starts: dict[tuple[int, int, int], tuple[float, float]] = {}
+    for word in words:
+        y = (word.box.top + word.box.bottom) / 2
+        if word.line_key not in starts or word.box.x0 < starts[word.line_key][0]:
+            starts[word.line_key] = (word.box.x0, y)
+    band = MARGIN_BAND * width + abs(sin) * height
+    # the leftmost edge that many lines start at: specks in the margin start further out
+    edges = (
+        [(x, y) for x, y in starts.values() if left <= x <= left + band]
+        for left in sorted(x for x, _ in starts.values())
+    )
+    edge = next((found for found in edges if len(found) >= MIN_MARGIN_LINES), None)
+    if edge is None:
+        return True
+    mean_x = statistics.fmean(x for x, _ in edge)
+    mean_y = statistics.fmean(y for _, y in edge)
+    spread = sum((y - mean_y) ** 2 for _, y in edge)
+    if not spread:
+        return True
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in edge) / spread
+    # a turned page's edge moves by sin(skew) per pixel down; a sheared page's stands still
+    return abs(slope - sin) < abs(slope)
 
 
 def words_from_data(

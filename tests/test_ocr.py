@@ -5,6 +5,7 @@ Each page read costs about a second, so the pages are small and read once per mo
 
 from __future__ import annotations
 
+import math
 import os
 import textwrap
 from dataclasses import dataclass
@@ -257,3 +258,26 @@ def test_boxes_of_a_slightly_skewed_page_are_placed_as_on_the_straight_page(skew
     assert moved.box.center == pytest.approx(float(cols.mean()), abs=1.0)
     assert (moved.box.top + moved.box.bottom) / 2 == pytest.approx(float(rows.mean()), abs=1.0)
     assert moved.box.width == word.box.width
+
+
+def margin_words(skew: float, turned: bool) -> list[Word]:
+    """Twelve lines' first words at the left margin of a 2000 × 3000 page skewed by ``skew``:
+    turned (the margin tilts with the lines) or sheared (the margin stands straight)."""
+    sin, cos = math.sin(math.radians(skew)), math.cos(math.radians(skew))
+    words = []
+    for row in range(12):
+        sx, sy = 400 - 1000, 400 + 200 * row - 1500  # straight centre, from the page's centre
+        dx, dy = (sx * cos + sy * sin, -sx * sin + sy * cos) if turned else (sx, sy - sx * sin)
+        x, y = dx + 1000, dy + 1500
+        words.append(Word("word", (1, 1, row), Box(x - 100, y - 15, x + 100, y + 15), 90))
+    return words
+
+
+@pytest.mark.parametrize("skew", [0.5, -0.8])
+def test_a_turned_page_gets_its_left_edge_back_a_sheared_one_keeps_it(skew: float) -> None:
+    turned = straightened(margin_words(skew, turned=True), skew, 2000, 3000)
+    sheared = straightened(margin_words(skew, turned=False), skew, 2000, 3000)
+
+    assert max(w.box.x0 for w in turned) - min(w.box.x0 for w in turned) < 1.0
+    assert {w.box.x0 for w in sheared} == {300.0}
+    assert max(w.box.top for w in sheared) - min(w.box.top for w in sheared) > 2000
