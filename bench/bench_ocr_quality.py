@@ -35,6 +35,7 @@ import pdfplumber
 from PIL import Image
 
 from pipeline.config import Config, OcrMode
+from pipeline.images import image_dpi
 from pipeline.inputs import sniff_media_type
 from pipeline.lexicon import LANGUAGES_BY_SCRIPT, WORD, detect_language, script_of, zipf
 from pipeline.process import extract
@@ -79,8 +80,12 @@ def page_image(path: Path, number: int, folder: Path) -> Path:
 
 
 def bare(image: Path, options: list[str]) -> str:
+    """The ``tesseract`` command's text of a page image, told the resolution the pipeline
+    uses for it: the one an image file declares, else DPI (rendered PDF pages are at DPI)."""
+    with Image.open(image) as opened:
+        dpi = image_dpi(opened) or DPI
     result = subprocess.run(
-        ["tesseract", str(image), "-", "--dpi", str(DPI), *options],
+        ["tesseract", str(image), "-", "--dpi", str(round(dpi)), *options],
         capture_output=True,
         text=True,
         env=TESSERACT_ENV,
