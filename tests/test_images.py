@@ -14,6 +14,7 @@ from pipeline.images import (
     MAX_PAGE_PIXELS,
     MIN_SKEW_TO_CORRECT,
     estimate_skew,
+    for_tesseract,
     image_dpi,
     load_page_images,
     prepare_for_ocr,
@@ -283,11 +284,11 @@ def test_prepare_for_ocr_straightens_a_tilted_page_and_keeps_its_corners() -> No
 
     prepared = prepare_for_ocr(tilted)
 
-    assert prepared.mode == "RGB"  # Tesseract binarises a colour page itself, as bare
+    assert prepared.mode == "L"
     assert abs(estimate_skew(prepared)) <= MIN_SKEW_TO_CORRECT
     assert prepared.width >= tilted.width
     assert prepared.height >= tilted.height
-    assert prepared.getpixel((0, 0)) == (WHITE, WHITE, WHITE)  # new corners are paper
+    assert prepared.getpixel((0, 0)) == WHITE  # the new corners are paper, not black
 
 
 def test_prepare_for_ocr_leaves_a_slight_skew_to_tesseract() -> None:
@@ -299,6 +300,15 @@ def test_prepare_for_ocr_leaves_a_slight_skew_to_tesseract() -> None:
     prepared = prepare_for_ocr(tilted)
 
     assert prepared.tobytes() == tilted.tobytes()
+
+
+def test_a_colour_page_is_seen_by_its_darkest_channel() -> None:
+    # Tesseract takes a colour pixel for ink when any channel is dark: blue ink on yellow paper
+    page = Image.new("RGB", (4, 1), (250, 240, 120))
+    page.putpixel((1, 0), (20, 30, 140))
+    gray = for_tesseract(page)
+    assert gray.mode == "L"
+    assert [gray.getpixel((x, 0)) for x in range(2)] == [120, 20]
 
 
 @pytest.mark.parametrize("mode", ["RGBA", "P", "1"])
