@@ -97,8 +97,12 @@ def stderr_console() -> Console:
 def exit_codes(*, resumable: bool = False) -> Iterator[None]:
     """Turn run-level errors, Ctrl-C, SIGTERM and SIGHUP into a message on stderr and their
     exit code (130 for Ctrl-C, 128 + the signal's number for the others)."""
+    from pipeline.scratch import use_for_everything
     from pipeline.stopping import stop_signals_interrupt
 
+    # A command is one run: its temporary files, and those of the programs it starts, go
+    # to one folder, removed on exit, or by the next run when this one was killed.
+    use_for_everything()
     try:
         with stop_signals_interrupt():
             yield

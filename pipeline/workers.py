@@ -44,6 +44,7 @@ from pipeline.errors import (
 from pipeline.failures import DECOMPRESSION_BOMB
 from pipeline.models import Document, ErrorInfo, Status
 from pipeline.pageprogress import PageProgress, listening
+from pipeline.scratch import make_run_folder
 from pipeline.tasks import Task, TaskProcessor, failed_document
 
 WORKER_ENV = {"OMP_THREAD_LIMIT": "1"}
@@ -72,8 +73,6 @@ NEAR_LIMIT_MAX_SHARE = 0.25
 START_LIMIT_SECONDS = 120.0
 """How long a new worker may take to start a document it was given (the forkserver's first
 start imports every stage) before it counts as crashed; the document's own limits start after."""
-RUN_TEMP_PREFIX = "pipeline-run-"
-"""Name of a run's temporary folder under TMPDIR: the prefix, the run's process id, a dash."""
 STOP_GRACE_SECONDS = 2.0
 """How long an idle worker gets to exit after being told to, before it is killed."""
 MIB = 1 << 20
@@ -171,7 +170,7 @@ def run_isolated(
     pending = iter(todo)
     idle: list[_Worker] = []
     busy: list[_Worker] = []
-    temp_dir = make_run_temp_dir()
+    temp_dir = make_run_folder()
     try:
         while True:
             while len(busy) < workers and (job := next(pending, None)) is not None:
@@ -310,27 +309,6 @@ def _stop(worker: _Worker) -> None:
             worker.process.kill()  # not yet its own group leader: kill the process alone
     worker.process.join()
     worker.conn.close()
-
-
-def make_run_temp_dir() -> Path:
-    """A new temporary folder for this run under TMPDIR, after removing those of runs that
-    were killed (their process is gone)."""
-    root = Path(tempfile.gettempdir())
-    for stale in root.glob(f"{RUN_TEMP_PREFIX}*"):
-        pid = stale.name.removeprefix(RUN_TEMP_PREFIX).split("-")[0]
-        if pid.isdigit() and not _process_exists(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=f"{RUN_TEMP_PREFIX}{os.getpid()}-"))
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
 
 
 def _pool_context() -> BaseContext:
