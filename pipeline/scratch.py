@@ -38,6 +38,11 @@ REMOVAL_PRIORITY = MULTIPROCESSING_PRIORITY - 100
 """...and ours goes after it (finalizers of lower priority run later), so neither finds the
 other's folder gone."""
 
+UNIX_SOCKET_PATH_MAX = 103
+"""Bytes a Unix socket's path may have: macOS's limit (104 with the closing NUL; Linux 108)."""
+SOCKET_SUFFIX = "/pymp-12345678/listener-12345678"
+"""What multiprocessing adds to its folder's parent for the forkserver's socket."""
+
 
 class _State:
     lock = threading.Lock()
@@ -83,9 +88,19 @@ def _make_folder(root: Path) -> Path:
     return folder
 
 
+def socket_fits(folder: Path) -> bool:
+    """True when the forkserver's socket, inside multiprocessing's folder inside ``folder``,
+    has a path short enough for a Unix socket."""
+    return len(os.fsencode(folder)) + len(SOCKET_SUFFIX) <= UNIX_SOCKET_PATH_MAX
+
+
 def _move_multiprocessing_temp_dir(folder: Path) -> None:
     """Have multiprocessing make its folder (the forkserver's socket) inside ours, unless it
-    already has one in this process (then it is in use and stays where it is)."""
+    already has one in this process (then it is in use and stays where it is) or the socket's
+    path would be too long there (then it makes it beside ours, and removes it at exit, as
+    it always did: only a SIGKILL leaves it behind)."""
+    if not socket_fits(folder):
+        return
     saved = tempfile.tempdir
     tempfile.tempdir = str(folder)
     try:
@@ -96,7 +111,7 @@ def _move_multiprocessing_temp_dir(folder: Path) -> None:
 
 def remove_stale_folders(root: Path) -> list[Path]:
     """Remove the folders under ``root`` of this tool's processes that are gone; the list."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(root.iterdir())
     except OSError:

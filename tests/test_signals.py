@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pipeline.errors import StopRequested
+from pipeline.scratch import socket_fits
 from pipeline.stopping import signals_deferred, stop_signals_interrupt, tesseract_children
 from tests import faults
 from tests.pdfgen import make_image_only_pdf
@@ -26,6 +30,16 @@ from tests.pdfgen import make_image_only_pdf
 WAIT_SECONDS = 120.0
 """Upper bound for anything here to happen; only a hang would reach it."""
 POLL_SECONDS = 0.05
+
+
+@pytest.fixture
+def temp_root() -> Iterator[Path]:
+    """A private TMPDIR for the run, short enough (unlike ``tmp_path``) for the forkserver's
+    socket to live inside the run's own temporary folder."""
+    root = Path(tempfile.mkdtemp(prefix="sig-", dir="/tmp"))
+    assert socket_fits(root / "pipeline-1234567-abcdefgh")
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def processes_using(temp_root: Path) -> list[int]:
@@ -57,10 +71,9 @@ def wait_until(condition: object, what: str) -> None:
     [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)],
 )
 def test_a_signal_stops_workers_writes_the_index_and_leaves_no_temporary_file(
-    tmp_path: Path, signum: int, exit_code: int
+    tmp_path: Path, temp_root: Path, signum: int, exit_code: int
 ) -> None:
-    root, out, temp_root = tmp_path / "in", tmp_path / "out", tmp_path / "tmp"
-    temp_root.mkdir()
+    root, out = tmp_path / "in", tmp_path / "out"
     faults.good_text(root / "a-good.txt")
     faults.self_referencing_pdf(root / "b-never-ends.pdf")  # keeps its worker busy
     faults.good_text(root / "c-never-reached.txt")
@@ -93,9 +106,10 @@ def listing(*folders: Path) -> dict[str, list[str]]:
     }
 
 
-def test_the_next_run_removes_what_a_run_killed_with_sigkill_left(tmp_path: Path) -> None:
-    root, out, temp_root = tmp_path / "in", tmp_path / "out", tmp_path / "tmp"
-    temp_root.mkdir()
+def test_the_next_run_removes_what_a_run_killed_with_sigkill_left(
+    tmp_path: Path, temp_root: Path
+) -> None:
+    root, out = tmp_path / "in", tmp_path / "out"
     faults.good_text(root / "a-good.txt")
     faults.self_referencing_pdf(root / "b-never-ends.pdf")
     env = {**os.environ, "TMPDIR": str(temp_root)}
