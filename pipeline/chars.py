@@ -53,6 +53,8 @@ def layout_chars(page: PdfPage) -> Iterator[Char]:
         if not isinstance(obj, LTChar):
             continue
         text = obj.get_text()
+        if not text:
+            continue  # a code that draws nothing (``pdffonts``): no character to read
         if unicode_norm is not None:
             text = normalize_unicode(unicode_norm, text)
         fontname = obj.fontname
