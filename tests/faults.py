@@ -636,6 +636,7 @@ CRASH_EXIT = "exit"
 CRASH_KILL = "kill"
 HANG = "hang"
 HOG = "hog"
+HOG_THEN_ABORT = "hog-then-abort"
 HANG_SECONDS = 3600
 HOG_STEP = 64 * MIB
 
@@ -656,4 +657,11 @@ def misbehaving_task(task: Task, config: Config) -> Document:
         hoard = []
         while True:
             hoard.append(bytearray(HOG_STEP))
+    elif stem == HOG_THEN_ABORT:  # as a C library does when an allocation fails
+        filled = []
+        try:
+            while True:
+                filled.append(b"\x01" * HOG_STEP)  # written, so resident
+        except MemoryError:
+            os.abort()
     return process_task(task, config)
