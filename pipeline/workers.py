@@ -27,7 +27,6 @@ import time
 from collections.abc import Callable, Container, Generator, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import partial
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
@@ -117,22 +116,6 @@ def default_max_memory_mb(workers: int) -> int:
         return MAX_DEFAULT_WORKER_MEMORY_MB
     share = int(total_mb * WORKER_MEMORY_SHARE / max(1, workers))
     return max(MIN_WORKER_MEMORY_MB, min(MAX_DEFAULT_WORKER_MEMORY_MB, share))
-
-
-def run_here(
-    todo: Iterable[tuple[int, Task]],
-    config: Config,
-    process: TaskProcessor,
-    on_page: PageCallback | None = None,
-) -> Generator[tuple[int, Document], None, None]:
-    """The same per-document code, in this process (``workers`` 1 without limits)."""
-    for position, task in todo:
-        if on_page is None:
-            yield position, process(task, config)
-            continue
-        with listening(partial(on_page, task)):
-            document = process(task, config)
-        yield position, document
 
 
 # --- isolated workers -----------------------------------------------------------------------
@@ -387,9 +370,9 @@ def _worker_main(
         except MemoryError:  # raised outside the stages' own guards
             limit = MemoryLimitError("ran out of memory reading this document")
             result = failed_document(task, limit, limit.stage)
-        retiring = _near_memory_limit(memory_cap)
+        retiring = near_memory_limit(memory_cap)
         if retiring and isinstance(result, Document) and result.status is Status.FAILED:
-            result = _out_of_memory(result, limits)
+            result = out_of_memory(result, limits)
         try:
             conn.send((position, result, retiring))
         except OSError:
@@ -419,7 +402,7 @@ def _limit_memory_from_here(limits: Limits) -> int | None:
     cap in bytes. Start-up (Python, pdfium, numpy mapped in) never counts against a document."""
     if limits.max_memory_mb is None:
         return None
-    now = _address_space("VmSize") or 0
+    now = address_space("VmSize") or 0
     cap = now + limits.max_memory_mb * MIB
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
@@ -458,16 +441,16 @@ def _die_with_parent() -> None:
         pass  # best effort: an orphan still exits when it next reads from the closed pipe
 
 
-def _near_memory_limit(cap: int | None) -> bool:
+def near_memory_limit(cap: int | None) -> bool:
     """True when this process's address space has come close to its cap."""
     if cap is None:
         return False
-    peak = _address_space("VmPeak")
+    peak = address_space("VmPeak")
     margin = min(NEAR_LIMIT_MARGIN_MB * MIB, cap * NEAR_LIMIT_MAX_SHARE)
     return peak is not None and peak >= cap - margin
 
 
-def _address_space(field: str) -> int | None:
+def address_space(field: str) -> int | None:
     """Bytes of this process's address space now (``VmSize``) or at its largest (``VmPeak``),
     Linux only."""
     try:
@@ -480,7 +463,7 @@ def _address_space(field: str) -> int | None:
     return None
 
 
-def _out_of_memory(document: Document, limits: Limits) -> Document:
+def out_of_memory(document: Document, limits: Limits) -> Document:
     """The failed document re-labelled: whatever the library said, it hit the memory limit."""
     what = (
         DECOMPRESSION_BOMB

@@ -90,6 +90,7 @@ def test_the_next_run_removes_what_a_run_killed_with_sigkill_left(tmp_path: Path
     temp_root.mkdir()
     faults.good_text(root / "a-good.txt")
     faults.self_referencing_pdf(root / "b-never-ends.pdf")
+    faults.good_text(root / "c-good.txt")  # three documents: a run too big to read in-process
     env = {**os.environ, "TMPDIR": str(temp_root)}
     command = [
         sys.executable, "-m", "pipeline", "run", str(root), "--out", str(out),
