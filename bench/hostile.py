@@ -151,7 +151,10 @@ def kill_and_resume(folder: Path, out: Path, args: argparse.Namespace) -> int:
         stray = [name for name in listing(run_out) if name.endswith(".tmp")]
         resumed = subprocess.run(command, env=env, capture_output=True, text=True)
         after = (listing(temp_root), [n for n in listing(run_out) if n.endswith(".tmp")])
-        results = len(read_index(run_out))
+        results = len(read_index(run_out)) if (run_out / "index.jsonl").exists() else 0
+        if not results:
+            print(f"{signum.name}: the resumed run wrote no index: {resumed.stderr[-500:]}")
+            failures += 1
         print(
             f"{signum.name}: exit {run.returncode}; TMPDIR before {before[0]}, "
             f"after the kill {len(killed_temp)} entries {killed_temp[:4]}, "

@@ -212,8 +212,10 @@ def run(
     from pipeline.batch import default_max_memory_mb, default_workers, plan_run, run_batch
     from pipeline.output import to_jsonl
     from pipeline.progress import RunReport
-    from pipeline.workers import Limits
+    from pipeline.workers import Limits, start_pool_early
 
+    if executor is Executor.LOCAL:
+        start_pool_early()
     _set_log_level(log_level)
     workers = workers or default_workers()
     # Cores left over by the document workers go to the pages of one scanned document; a Dask

@@ -92,7 +92,7 @@ def limit_memory_from_here(limits: Limits) -> int | None:
     cap in bytes. Start-up (Python, pdfium, numpy mapped in) never counts against a document."""
     if limits.max_memory_mb is None:
         return None
-    now = _address_space("VmSize") or 0
+    now = address_space("VmSize") or 0
     cap = now + limits.max_memory_mb * MIB
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
@@ -105,12 +105,12 @@ def near_memory_limit(cap: int | None) -> bool:
     """True when this process's address space has come close to its cap."""
     if cap is None:
         return False
-    peak = _address_space("VmPeak")
+    peak = address_space("VmPeak")
     margin = min(NEAR_LIMIT_MARGIN_MB * MIB, cap * NEAR_LIMIT_MAX_SHARE)
     return peak is not None and peak >= cap - margin
 
 
-def _address_space(field: str) -> int | None:
+def address_space(field: str) -> int | None:
     """Bytes of this process's address space now (``VmSize``) or at its largest (``VmPeak``),
     Linux only."""
     try:
@@ -216,4 +216,4 @@ def died_of_memory(peak_resident: int, resident_at_start: int, allowance: int) -
 
 
 def _resident_bytes() -> int:
-    return _address_space("VmRSS") or 0
+    return address_space("VmRSS") or 0

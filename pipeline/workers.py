@@ -26,7 +26,6 @@ import time
 from collections.abc import Callable, Container, Generator, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import partial
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
@@ -54,7 +53,7 @@ from pipeline.limits import default_max_memory_mb as default_max_memory_mb
 from pipeline.limits import default_workers as default_workers
 from pipeline.models import Document, Status
 from pipeline.pageprogress import PageProgress, listening
-from pipeline.scratch import make_run_folder
+from pipeline.scratch import make_run_folder, process_folder
 from pipeline.tasks import Task, TaskProcessor, failed_document
 
 WORKER_ENV = {"OMP_THREAD_LIMIT": "1"}
@@ -69,22 +68,6 @@ STOP_GRACE_SECONDS = 2.0
 """How long an idle worker gets to exit after being told to, before it is killed."""
 PR_SET_PDEATHSIG = 1
 """Linux ``prctl`` option: a signal the kernel sends this process when its parent exits."""
-
-
-def run_here(
-    todo: Iterable[tuple[int, Task]],
-    config: Config,
-    process: TaskProcessor,
-    on_page: PageCallback | None = None,
-) -> Generator[tuple[int, Document], None, None]:
-    """The same per-document code, in this process (``workers`` 1 without limits)."""
-    for position, task in todo:
-        if on_page is None:
-            yield position, process(task, config)
-            continue
-        with listening(partial(on_page, task)):
-            document = process(task, config)
-        yield position, document
 
 
 # --- isolated workers -----------------------------------------------------------------------
@@ -278,6 +261,17 @@ def _pool_context() -> BaseContext:
         context.set_forkserver_preload(["pipeline.process"])
         return context
     return multiprocessing.get_context("spawn")
+
+
+def start_pool_early() -> None:
+    """Start the forkserver now, so that its import of the stages (a third of a second) runs
+    on another core while this process is still reading options and planning the run. A run
+    that ends up reading its documents itself leaves it idle; it exits with this process."""
+    if _pool_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        process_folder()  # first, so that the forkserver's socket is made inside it
+        forkserver.ensure_running()
 
 
 # --- inside a worker ------------------------------------------------------------------------

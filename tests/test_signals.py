@@ -112,6 +112,7 @@ def test_the_next_run_removes_what_a_run_killed_with_sigkill_left(
     root, out = tmp_path / "in", tmp_path / "out"
     faults.good_text(root / "a-good.txt")
     faults.self_referencing_pdf(root / "b-never-ends.pdf")
+    faults.good_text(root / "c-good.txt")  # three documents: a run too big to read in-process
     env = {**os.environ, "TMPDIR": str(temp_root)}
     command = [
         sys.executable, "-m", "pipeline", "run", str(root), "--out", str(out),
