@@ -137,7 +137,7 @@ def test_the_next_run_removes_what_a_run_killed_with_sigkill_left(
     assert again.returncode == 1, again.stderr.decode()  # the endless PDF fails by the limit
     after = listing(temp_root, out)
     assert after[str(temp_root)] == before[str(temp_root)] == []
-    assert after[str(out)] == ["a-good.json", "b-never-ends.json", "index.jsonl"]
+    assert after[str(out)] == ["a-good.json", "b-never-ends.json", "c-good.json", "index.jsonl"]
 
 
 def running(pid: int) -> bool:
