@@ -324,7 +324,8 @@ def clean(
 
     Exit 1 when the document failed, 8 when it is an encrypted PDF without its password.
     """
-    from pipeline.batch import config_fingerprint, default_workers
+    from pipeline.bookkeeping import config_fingerprint
+    from pipeline.limits import default_workers
     from pipeline.output import to_json, to_jsonl, write_atomic
 
     _set_log_level(log_level)
