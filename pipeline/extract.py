@@ -31,7 +31,7 @@ from pipeline.errors import (
     DocumentError,
     PipelineError,
 )
-from pipeline.failures import explain
+from pipeline.failures import explain, ran_out_of_memory
 from pipeline.layout import Gutter, find_gutters
 from pipeline.lexicon import WORD, detect_language, known_share
 from pipeline.models import Box, Extraction, Line, Origin, Page
@@ -237,18 +237,15 @@ def _read_page(
     rendered image when the page is to be read by OCR instead."""
     width, height = float(pdf_page.width), float(pdf_page.height)
     try:
-        lines = _page_lines(pdf_page, number)
-        problem = text_layer_problem("\n".join(line.text for line in lines))
+        lines, problem, damage = _text_layer(pdf_page, number)
         if config.ocr == "always":
             problem = FORCED_OCR
         image = None
-        if can_ocr and problem is not None and config.ocr != "never":
+        renderable = damage is None or not ran_out_of_memory(damage)
+        if can_ocr and problem is not None and config.ocr != "never" and renderable:
             image, render_problem = _render(pdf_page, config.ocr_dpi)
             if render_problem:
                 problem = f"{problem}; {render_problem}"
-    except PDF_PARSE_ERRORS as exc:
-        reason = f"damaged page: {explain(exc)}"
-        return Page(number, (), "none", width, height, reason), f"page {number}: {reason}", None
     finally:
         # pdfplumber caches the parsed layout per page; without this a long PDF keeps them all.
         pdf_page.close()
@@ -257,14 +254,28 @@ def _read_page(
         return Page(number, (), "none", width, height, problem), None, image
     if problem is None:
         return Page(number, tuple(lines), "text", width, height, USABLE_LAYER), None, None
-    set_aside = sum(len(line.text) for line in lines)
-    warning = (
-        f"page {number}: text layer not used ({problem}); "
-        f"{set_aside} characters in {len(lines)} lines left for OCR to re-read"
-        if lines
-        else None
-    )
+    warning = f"page {number}: {problem}" if damage is not None else None
+    if lines:
+        set_aside = sum(len(line.text) for line in lines)
+        warning = (
+            f"page {number}: text layer not used ({problem}); "
+            f"{set_aside} characters in {len(lines)} lines left for OCR to re-read"
+        )
     return Page(number, (), "none", width, height, problem), warning, None
+
+
+def _text_layer(
+    pdf_page: PdfPage, number: int
+) -> tuple[list[Line], str | None, BaseException | None]:
+    """The page's lines, why they are not usable (None when they are), and what pdfminer
+    raised when it could not parse the page at all. A page it cannot parse (a content stream
+    or a form it trips on) has no text layer for us but is still a page: pdfium draws it and
+    OCR reads it, unless what failed was memory (a decompression bomb pdfium would meet too)."""
+    try:
+        lines = _page_lines(pdf_page, number)
+    except PDF_PARSE_ERRORS as exc:
+        return [], f"damaged page: {explain(exc)}", exc
+    return lines, text_layer_problem("\n".join(line.text for line in lines)), None
 
 
 def _page_lines(pdf_page: PdfPage, number: int) -> list[Line]:

@@ -72,7 +72,7 @@ def open_pages(data: bytes, config: Config) -> tuple[PDF, list[PdfPage]]:
     except EncryptedDocumentError:
         raise
     except DocumentError as failure:
-        rewritten = rewritten_by_pdfium(data)
+        rewritten = rewritten_by_pdfium(data, config.password)
         if rewritten is None:
             raise
         try:
@@ -94,11 +94,12 @@ def _open_pages(data: bytes, config: Config) -> tuple[PDF, list[PdfPage]]:
     return pdf, pages
 
 
-def rewritten_by_pdfium(data: bytes) -> bytes | None:
+def rewritten_by_pdfium(data: bytes, password: str | None = None) -> bytes | None:
     """The file as pdfium writes it back after reading it (its cross-reference table rebuilt
-    from the objects it finds), or None when pdfium finds no page either."""
+    from the objects it finds, its encryption kept), or None when pdfium finds no page
+    either."""
     try:
-        document = pypdfium2.PdfDocument(data)
+        document = pypdfium2.PdfDocument(data, password=password)
     except pypdfium2.PdfiumError:
         return None
     try:
@@ -171,10 +172,10 @@ def _open(data: bytes, config: Config) -> PDF:
         except PDF_PARSE_ERRORS as exc:
             cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
             if not isinstance(cause, PDFPasswordIncorrect):
-                raise _open_error(cause, config) from None
+                raise _open_error(cause, config, data) from None
     if _only_attachments_encrypted(data):
         return _plumber(ENCRYPT_KEY.sub(IGNORED_KEY, data), "")
-    raise _open_error(PDFPasswordIncorrect(), config)
+    raise _open_error(PDFPasswordIncorrect(), config, data)
 
 
 def _plumber(data: bytes, password: str) -> PDF:
@@ -188,6 +189,8 @@ ENCRYPT_KEY = re.compile(rb"/Encrypt(?![A-Za-z0-9#])")
 IGNORED_KEY = b"/Encrypz"
 """Same length as ``/Encrypt``, so every byte offset of the file stays true."""
 IDENTITY_FILTER = "Identity"
+UNSUPPORTED_ENCRYPTION = "an encryption method we cannot open"
+BROKEN_ENCRYPT_ENTRY = "its /Encrypt entry leads to no encryption dictionary"
 FIRST_CRYPT_FILTER_VERSION = 4
 """``/V`` from which strings and streams name their crypt filter (``/StmF``, ``/StrF``)."""
 
@@ -199,13 +202,26 @@ class _EncryptionProbe(PDFDocument):
         pass
 
 
+def _encryption_dictionary(data: bytes) -> dict[str, object] | None:
+    """The trailer's /Encrypt dictionary as pdfminer finds it, or None when the file has none
+    or its /Encrypt entry leads to no dictionary with a /Filter (an object pdfminer cannot
+    find, say, as when junk before the header shifts every offset)."""
+    try:
+        probe = _EncryptionProbe(PDFParser(io.BytesIO(data)))
+    except PDF_PARSE_ERRORS:
+        return None
+    if probe.encryption is None:
+        return None
+    _, param = probe.encryption
+    return param if isinstance(param, dict) and "Filter" in param else None
+
+
 def _only_attachments_encrypted(data: bytes) -> bool:
     """True when the encryption dictionary leaves strings and streams (the pages) plain."""
     try:
-        probe = _EncryptionProbe(PDFParser(io.BytesIO(data)))
-        if probe.encryption is None:
+        param = _encryption_dictionary(data)
+        if param is None:
             return False
-        _, param = probe.encryption
         if int_value(param.get("V", 0)) < FIRST_CRYPT_FILTER_VERSION:
             return False
         filters = (literal_name(param.get(key, LIT(IDENTITY_FILTER))) for key in ("StmF", "StrF"))
@@ -214,12 +230,19 @@ def _only_attachments_encrypted(data: bytes) -> bool:
         return False
 
 
-def _open_error(cause: BaseException, config: Config) -> DocumentError:
-    """The document-level error for a PDF that pdfminer would not open."""
+def _open_error(cause: BaseException, config: Config, data: bytes) -> DocumentError:
+    """The document-level error for a PDF that pdfminer would not open.
+
+    Encryption only when the file has an encryption dictionary: pdfminer also raises its
+    encryption error for an /Encrypt entry that leads nowhere, which is damage (and then
+    pdfium's rewrite may still read the file).
+    """
     if isinstance(cause, PDFPasswordIncorrect):
         if config.password:
             return EncryptedDocumentError("encrypted PDF: the given password does not open it")
         return EncryptedDocumentError("encrypted PDF: needs a password (--password)")
     if isinstance(cause, PDFEncryptionError):
-        return EncryptedDocumentError(f"encrypted PDF: {explain(cause)}")
+        if _encryption_dictionary(data) is not None:
+            return EncryptedDocumentError(f"encrypted PDF: {UNSUPPORTED_ENCRYPTION}")
+        return DamagedDocumentError(f"damaged PDF: {BROKEN_ENCRYPT_ENTRY}")
     return DamagedDocumentError(f"damaged PDF: {explain(cause)}")

@@ -8,6 +8,7 @@ processors that make a worker crash, hang or eat memory (``misbehaving_task``).
 
 from __future__ import annotations
 
+import binascii
 import ctypes
 import io
 import os
@@ -484,6 +485,33 @@ def unencrypted_pdf(path: Path) -> Path:
     return path
 
 
+LEADING_JUNK = b"leading junk\n\n"
+
+
+def leading_junk_encrypted_pdf(path: Path) -> Path:
+    """An encrypted PDF that opens without a password, behind a line of junk: its offsets
+    count from the ``%PDF`` header, as pdfium and poppler take them, and blanks before its
+    cross-reference table (as in a linearized file) let pdfminer read the table at the
+    shifted offset, where it finds none of the objects, the /Encrypt dictionary included."""
+    data = restricted_pdf(path).read_bytes()
+    xref = data.rindex(b"\nxref") + 1
+    padding = b" " * len(LEADING_JUNK) + b"\n"
+    data = data[:xref] + padding + data[xref:]
+    data = re.sub(rb"startxref\s+\d+", b"startxref\n%d" % (xref + len(padding)), data)
+    path.write_bytes(LEADING_JUNK + data)
+    return path
+
+
+def short_length_hex_pdf(path: Path) -> Path:
+    """A page whose content stream is ASCIIHex-encoded with a /Length far too small: pdfminer
+    decodes the first bytes only and fails on the page; pdfium reads on to ``endstream``."""
+    _make_folder(path)
+    content = stream(binascii.hexlify(_lines_content(LOST_TEXT)) + b">")
+    short = re.sub(rb"/Length \d+", b"/Length 9 /Filter /ASCIIHexDecode", content, count=1)
+    path.write_bytes(one_page_pdf(short))
+    return path
+
+
 def stray_nul_text(path: Path) -> Path:
     """A UTF-8 statement with one NUL byte inside a word (damage from a copy)."""
     _make_folder(path)
@@ -614,6 +642,20 @@ FAULTS: tuple[Fault, ...] = (
         "a CID font with an embedded encoding CMap",
         "embedded-cmap.pdf",
         embedded_cmap_pdf,
+        "ok",
+        body="Norway welcomes the report",
+    ),
+    Fault(
+        "junk before the header of an encrypted PDF that opens without a password",
+        "leading-junk.pdf",
+        leading_junk_encrypted_pdf,
+        "ok",
+        body="Norway welcomes the report",
+    ),
+    Fault(
+        "a page pdfminer cannot parse (a content stream's /Length too small): read by OCR",
+        "short-length.pdf",
+        short_length_hex_pdf,
         "ok",
         body="Norway welcomes the report",
     ),
