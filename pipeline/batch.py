@@ -30,6 +30,7 @@ from pipeline.bookkeeping import (
     skip_unchanged,
 )
 from pipeline.config import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_SECONDS, Config
+from pipeline.inprocess import run_in_process, runs_in_process
 from pipeline.inputs import display_path
 from pipeline.models import Document
 from pipeline.output import prepare_output_dir, write_index
@@ -43,7 +44,6 @@ from pipeline.workers import (
     PageCallback,
     default_max_memory_mb,
     default_workers,
-    run_here,
     run_isolated,
 )
 
@@ -118,8 +118,8 @@ def run_batch(
     results: Generator[tuple[int, Document], None, None]
     if executor is not None:
         results = executor(todo, config)
-    elif workers == 1 and not limits.enforced:
-        results = run_here(todo, config, work, on_page)
+    elif runs_in_process(tasks, workers, limits):
+        results = run_in_process(todo, config, work, limits, on_page)
     else:
         results = run_isolated(todo, config, min(workers, len(tasks)), limits, work, on_page)
     # closing(): on Ctrl-C or an error the workers are stopped now, not when garbage-collected.
@@ -161,7 +161,7 @@ def iter_documents(
     if limits is None:
         limits = Limits(DEFAULT_TIMEOUT_SECONDS, default_max_memory_mb(workers))
     results = (
-        run_here(enumerate(tasks), config, process_task)
+        run_in_process(enumerate(tasks), config, process_task, limits)
         if workers == 1 and not limits.enforced
         else run_isolated(enumerate(tasks), config, workers, limits, process_task)
     )

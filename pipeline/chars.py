@@ -22,7 +22,6 @@ from unicodedata import normalize as normalize_unicode
 from pdfminer.layout import LTChar, LTContainer, LTItem
 from pdfplumber.page import Page as PdfPage
 from pdfplumber.page import fix_fontname_bytes
-from pdfplumber.utils.clustering import cluster_objects
 
 Char = dict[str, Any]
 """A character as pdfplumber's word extraction reads it (a subset of a ``page.chars`` dict)."""
@@ -53,6 +52,8 @@ def layout_chars(page: PdfPage) -> Iterator[Char]:
         if not isinstance(obj, LTChar):
             continue
         text = obj.get_text()
+        if not text:
+            continue  # a code that draws nothing (``pdffonts``): no character to read
         if unicode_norm is not None:
             text = normalize_unicode(unicode_norm, text)
         fontname = obj.fontname
@@ -106,8 +107,32 @@ def unique_chars(chars: list[Char]) -> list[Char]:
 def _duplicates(chars: Sequence[Char], members: list[int]) -> Iterator[int]:
     """Indexes of twins among ``members`` (one group): all but the first of each cluster."""
     indexed = [(chars[i]["doctop"], chars[i]["x0"], i) for i in members]
-    for near_rows in cluster_objects(indexed, itemgetter(0), DUPLICATE_TOLERANCE):
-        for twins in cluster_objects(near_rows, itemgetter(1), DUPLICATE_TOLERANCE):
+    for near_rows in _clusters(indexed, 0):
+        if len(near_rows) < 2:
+            continue
+        for twins in _clusters(near_rows, 1):
             if len(twins) > 1:
                 survivor = min(twins, key=itemgetter(0, 1))
                 yield from (index for *_, index in twins if index != survivor[2])
+
+
+def _clusters(
+    items: list[tuple[float, float, int]], field: int
+) -> list[list[tuple[float, float, int]]]:
+    """``cluster_objects(items, itemgetter(field), DUPLICATE_TOLERANCE)``, without its general
+    machinery (this runs for every repeated letter of a page): values chained within the
+    tolerance form a cluster; clusters in value order, items in their given order."""
+    cluster_of: dict[float, int] = {}
+    cluster = 0
+    last: float | None = None
+    for value in sorted({item[field] for item in items}):
+        if last is not None and value > last + DUPLICATE_TOLERANCE:
+            cluster += 1
+        cluster_of[value] = cluster
+        last = value
+    if cluster == 0:
+        return [items]
+    groups: list[list[tuple[float, float, int]]] = [[] for _ in range(cluster + 1)]
+    for item in items:
+        groups[cluster_of[item[field]]].append(item)
+    return groups

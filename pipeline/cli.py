@@ -97,8 +97,12 @@ def stderr_console() -> Console:
 def exit_codes(*, resumable: bool = False) -> Iterator[None]:
     """Turn run-level errors, Ctrl-C, SIGTERM and SIGHUP into a message on stderr and their
     exit code (130 for Ctrl-C, 128 + the signal's number for the others)."""
+    from pipeline.scratch import use_for_everything
     from pipeline.stopping import stop_signals_interrupt
 
+    # A command is one run: its temporary files, and those of the programs it starts, go
+    # to one folder, removed on exit, or by the next run when this one was killed.
+    use_for_everything()
     try:
         with stop_signals_interrupt():
             yield
@@ -208,8 +212,10 @@ def run(
     from pipeline.batch import default_max_memory_mb, default_workers, plan_run, run_batch
     from pipeline.output import to_jsonl
     from pipeline.progress import RunReport
-    from pipeline.workers import Limits
+    from pipeline.workers import Limits, start_pool_early
 
+    if executor is Executor.LOCAL:
+        start_pool_early()
     _set_log_level(log_level)
     workers = workers or default_workers()
     # Cores left over by the document workers go to the pages of one scanned document; a Dask
@@ -318,7 +324,8 @@ def clean(
 
     Exit 1 when the document failed, 8 when it is an encrypted PDF without its password.
     """
-    from pipeline.batch import config_fingerprint, default_workers
+    from pipeline.bookkeeping import config_fingerprint
+    from pipeline.limits import default_workers
     from pipeline.output import to_json, to_jsonl, write_atomic
 
     _set_log_level(log_level)

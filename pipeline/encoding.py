@@ -250,6 +250,10 @@ def _best_rereading(lines: Sequence[str]) -> tuple[str, str] | None:
     if not sample:
         return None
     base = known_share(sample)
+    if base > 1.0 - SINGLE_BYTE_MIN_GAIN:
+        # No re-reading can gain enough over a text whose words are this well known already
+        # (a share is at most 1): the usual, undamaged document is settled without one.
+        return None
     scored = [
         (known_share(_reread(sample, wrong, right)), wrong, right)
         for wrong in MISREAD_AS

@@ -9,29 +9,18 @@ re-read it later.
 
 from __future__ import annotations
 
-import io
 import itertools
 import logging
 import re
 import statistics
-import struct
 import unicodedata
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from operator import itemgetter
 from typing import Any
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfpage import PDFPage
-from pdfminer.pdfparser import PDFParser
-from pdfminer.pdftypes import int_value, resolve_all
-from pdfminer.psparser import LIT, PSException, literal_name
 from pdfplumber.page import Page as PdfPage
-from pdfplumber.pdf import PDF
 from pdfplumber.utils.clustering import cluster_objects
-from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import extract_words
 from PIL import Image
 
@@ -40,17 +29,15 @@ from pipeline.config import Config
 from pipeline.errors import (
     DamagedDocumentError,
     DocumentError,
-    EmptyInputError,
-    EncryptedDocumentError,
     PipelineError,
-    UnsupportedInputError,
 )
-from pipeline.failures import explain
+from pipeline.failures import explain, ran_out_of_memory
 from pipeline.layout import Gutter, find_gutters
 from pipeline.lexicon import WORD, detect_language, known_share
 from pipeline.models import Box, Extraction, Line, Origin, Page
 from pipeline.pageprogress import page_done
 from pipeline.parallel import bounded_map
+from pipeline.pdfopen import NO_PAGES, PDF_PARSE_ERRORS, close_pdf, open_pages
 
 PageReader = Callable[[Image.Image, int], Page]
 """Reads one rendered page image (and its page number) by OCR."""
@@ -59,10 +46,6 @@ USABLE_LAYER = "usable text layer"
 FORCED_OCR = "OCR requested for every page (--ocr always)"
 
 MEDIA_TYPE = "application/pdf"
-
-PDF_MAGIC = b"%PDF-"
-MAGIC_SEARCH_WINDOW = 1024
-"""Bytes searched for the ``%PDF-`` header: readers accept junk before it up to this offset."""
 
 # --- line building -------------------------------------------------------------------------
 
@@ -104,22 +87,6 @@ MIN_KNOWN_SHARE = 0.25
 encoding). Measured: real pages 0.39-1.0 (a table page lowest), garbage pages 0.00-0.12."""
 MIN_WORDS_FOR_LEXICON = 15
 """Pages with fewer words (3+ letters) than this get no lexicon verdict: too little evidence."""
-
-PDF_PARSE_ERRORS: tuple[type[BaseException], ...] = (
-    PdfminerException,
-    PSException,
-    ValueError,
-    KeyError,
-    TypeError,
-    IndexError,
-    AttributeError,
-    AssertionError,
-    RecursionError,
-    struct.error,
-    zlib.error,
-)
-"""What pdfminer raises on damaged files: its own exceptions, but also plain Python errors
-from the middle of its parsers (a missing key, a bad stream, a reference cycle)."""
 
 PDFMINER_LOGGERS = ("pdfminer", "pdfplumber")
 
@@ -176,34 +143,28 @@ def _join_soft_hyphenated(text: str) -> str:
 def extract_pdf(data: bytes, config: Config, read_image: PageReader | None = None) -> Extraction:
     """Read every page's text layer into lines, or by OCR (``read_image``) where the layer is
     missing or garbage; raise a ``DocumentError`` for unreadable PDFs."""
-    _check_is_pdf(data)
-    pdf = _open(data, config)
+    pdf, pdf_pages = open_pages(data, config)
     try:
-        try:
-            pdf_pages = _pages(pdf)
-            page_count = len(pdf_pages)
-        except PDF_PARSE_ERRORS as exc:
-            raise DamagedDocumentError(f"damaged PDF: {_brief(exc)}") from None
+        page_count = len(pdf_pages)
         if config.max_pages is not None and page_count > config.max_pages:
             raise DocumentError(
                 f"PDF has {page_count} pages, more than the limit of {config.max_pages}"
             )
         pages, warnings = _read_pages(pdf_pages, config, read_image)
     finally:
-        _close(pdf)
+        close_pdf(pdf)
     if not pages:
-        raise DamagedDocumentError("damaged PDF: it has no pages")
+        raise DamagedDocumentError(NO_PAGES)
     return Extraction(pages=tuple(pages), media_type=MEDIA_TYPE, warnings=tuple(warnings))
 
 
 def render_pdf_pages(data: bytes, dpi: int, password: str | None = None) -> list[Image.Image]:
     """Every page drawn as an image at ``dpi`` (for the review page); a page pdfium cannot
     draw is a blank page of its size."""
-    _check_is_pdf(data)
-    pdf = _open(data, Config(password=password))
+    pdf, pdf_pages = open_pages(data, Config(password=password))
     try:
         images = []
-        for pdf_page in _pages(pdf):
+        for pdf_page in pdf_pages:
             image, _problem = _render(pdf_page, dpi)
             if image is None:
                 size = (round(pdf_page.width * dpi / 72), round(pdf_page.height * dpi / 72))
@@ -211,117 +172,7 @@ def render_pdf_pages(data: bytes, dpi: int, password: str | None = None) -> list
             images.append(image)
         return images
     finally:
-        _close(pdf)
-
-
-DEFAULT_MEDIA_BOX = (0, 0, 612, 792)
-"""Points: US Letter, the size pdf.js and poppler give a page whose /MediaBox is missing."""
-
-
-def _pages(pdf: PDF) -> list[PdfPage]:
-    """pdfplumber's pages (as ``pdf.pages`` builds them), but a page without a usable
-    /MediaBox gets the size other readers give it instead of failing the document."""
-    pages: list[PdfPage] = []
-    pdf._pages = pages  # as pdfplumber caches them, so that ``_close`` finds them
-    doctop = 0.0
-    for number, page_object in enumerate(PDFPage.create_pages(pdf.doc), start=1):
-        if not _is_box(resolve_all(page_object.attrs.get("MediaBox"))):
-            page_object.attrs["MediaBox"] = list(DEFAULT_MEDIA_BOX)
-        page = PdfPage(pdf, page_object, page_number=number, initial_doctop=doctop)
-        pages.append(page)
-        doctop += float(page.height)
-    return pages
-
-
-def _close(pdf: PDF) -> None:
-    """``pdf.close()`` without its rebuilding every page through ``pdf.pages`` (which fails on
-    the pages ``_pages`` mends): the pages we built are closed, the caches dropped."""
-    pages = pdf.__dict__.get("_pages", [])
-    pdf.flush_cache()
-    for page in pages:
-        page.close()
-
-
-def _is_box(value: object) -> bool:
-    return (
-        isinstance(value, list | tuple)
-        and len(value) == len(DEFAULT_MEDIA_BOX)
-        and all(isinstance(x, int | float) for x in value)
-    )
-
-
-def _check_is_pdf(data: bytes) -> None:
-    if not data:
-        raise EmptyInputError("empty file")
-    if PDF_MAGIC not in data[:MAGIC_SEARCH_WINDOW]:
-        raise UnsupportedInputError("not a PDF: no %PDF- header")
-
-
-def _open(data: bytes, config: Config) -> PDF:
-    """The PDF opened for reading; a ``DocumentError`` when it cannot be.
-
-    The empty password first: most encrypted PDFs only restrict printing or copying and open
-    without one, and a ``--password`` meant for other files of the run must not stop them.
-    A PDF whose encryption covers its attachments only (``/StmF`` and ``/StrF`` ``/Identity``)
-    is read without decrypting, as other readers do: its pages are plain.
-    """
-    passwords = ["", config.password] if config.password else [""]
-    for password in passwords:
-        try:
-            return pdfplumber.open(io.BytesIO(data), password=password)
-        except PDF_PARSE_ERRORS as exc:
-            cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
-            if not isinstance(cause, PDFPasswordIncorrect):
-                raise _open_error(cause, config) from None
-    if _only_attachments_encrypted(data):
-        return pdfplumber.open(io.BytesIO(ENCRYPT_KEY.sub(IGNORED_KEY, data)))
-    raise _open_error(PDFPasswordIncorrect(), config)
-
-
-ENCRYPT_KEY = re.compile(rb"/Encrypt(?![A-Za-z0-9#])")
-IGNORED_KEY = b"/Encrypz"
-"""Same length as ``/Encrypt``, so every byte offset of the file stays true."""
-IDENTITY_FILTER = "Identity"
-FIRST_CRYPT_FILTER_VERSION = 4
-"""``/V`` from which strings and streams name their crypt filter (``/StmF``, ``/StrF``)."""
-
-
-class _EncryptionProbe(PDFDocument):
-    """Reads a PDF's trailer and encryption dictionary without trying any password."""
-
-    def _initialize_password(self, password: str = "") -> None:
-        pass
-
-
-def _only_attachments_encrypted(data: bytes) -> bool:
-    """True when the encryption dictionary leaves strings and streams (the pages) plain."""
-    try:
-        probe = _EncryptionProbe(PDFParser(io.BytesIO(data)))
-        if probe.encryption is None:
-            return False
-        _, param = probe.encryption
-        if int_value(param.get("V", 0)) < FIRST_CRYPT_FILTER_VERSION:
-            return False
-        filters = (literal_name(param.get(key, LIT(IDENTITY_FILTER))) for key in ("StmF", "StrF"))
-        return all(name == IDENTITY_FILTER for name in filters)
-    except PDF_PARSE_ERRORS:
-        return False
-
-
-def _open_error(cause: BaseException, config: Config) -> DocumentError:
-    """The document-level error for a PDF that pdfminer would not open."""
-    if isinstance(cause, PDFPasswordIncorrect):
-        if config.password:
-            return EncryptedDocumentError("encrypted PDF: the given password does not open it")
-        return EncryptedDocumentError("encrypted PDF: needs a password (--password)")
-    if isinstance(cause, PDFEncryptionError):
-        return EncryptedDocumentError(f"encrypted PDF: {_brief(cause)}")
-    return DamagedDocumentError(f"damaged PDF: {_brief(cause)}")
-
-
-def _brief(exc: BaseException) -> str:
-    """The library's complaint as a fixed sentence for users (``failures.explain``)."""
-    return explain(exc)
+        close_pdf(pdf)
 
 
 # --- one page --------------------------------------------------------------------------------
@@ -364,7 +215,7 @@ def _render(pdf_page: PdfPage, dpi: int) -> tuple[Image.Image | None, str | None
     try:
         return pdf_page.to_image(resolution=dpi).original, None
     except Exception as exc:  # a page pdfium cannot draw stays unread; the document goes on
-        return None, f"cannot render the page for OCR: {_brief(exc)}"
+        return None, f"cannot render the page for OCR: {explain(exc)}"
 
 
 def _ocr_outcome(read: Callable[[], Page], fallback: Page) -> tuple[Page, str | None]:
@@ -374,7 +225,7 @@ def _ocr_outcome(read: Callable[[], Page], fallback: Page) -> tuple[Page, str | 
     except PipelineError:
         raise  # a missing Tesseract or language pack stops the run, not just this page
     except Exception as exc:  # Tesseract failed on this page: the others still count
-        reason = f"OCR failed: {_brief(exc)}"
+        reason = f"OCR failed: {explain(exc)}"
         return replace(fallback, reason=reason), f"page {fallback.number}: {reason}"
     return replace(page, number=fallback.number, reason=fallback.reason), None
 
@@ -386,18 +237,15 @@ def _read_page(
     rendered image when the page is to be read by OCR instead."""
     width, height = float(pdf_page.width), float(pdf_page.height)
     try:
-        lines = _page_lines(pdf_page, number)
-        problem = text_layer_problem("\n".join(line.text for line in lines))
+        lines, problem, damage = _text_layer(pdf_page, number)
         if config.ocr == "always":
             problem = FORCED_OCR
         image = None
-        if can_ocr and problem is not None and config.ocr != "never":
+        renderable = damage is None or not ran_out_of_memory(damage)
+        if can_ocr and problem is not None and config.ocr != "never" and renderable:
             image, render_problem = _render(pdf_page, config.ocr_dpi)
             if render_problem:
                 problem = f"{problem}; {render_problem}"
-    except PDF_PARSE_ERRORS as exc:
-        reason = f"damaged page: {_brief(exc)}"
-        return Page(number, (), "none", width, height, reason), f"page {number}: {reason}", None
     finally:
         # pdfplumber caches the parsed layout per page; without this a long PDF keeps them all.
         pdf_page.close()
@@ -406,14 +254,28 @@ def _read_page(
         return Page(number, (), "none", width, height, problem), None, image
     if problem is None:
         return Page(number, tuple(lines), "text", width, height, USABLE_LAYER), None, None
-    set_aside = sum(len(line.text) for line in lines)
-    warning = (
-        f"page {number}: text layer not used ({problem}); "
-        f"{set_aside} characters in {len(lines)} lines left for OCR to re-read"
-        if lines
-        else None
-    )
+    warning = f"page {number}: {problem}" if damage is not None else None
+    if lines:
+        set_aside = sum(len(line.text) for line in lines)
+        warning = (
+            f"page {number}: text layer not used ({problem}); "
+            f"{set_aside} characters in {len(lines)} lines left for OCR to re-read"
+        )
     return Page(number, (), "none", width, height, problem), warning, None
+
+
+def _text_layer(
+    pdf_page: PdfPage, number: int
+) -> tuple[list[Line], str | None, BaseException | None]:
+    """The page's lines, why they are not usable (None when they are), and what pdfminer
+    raised when it could not parse the page at all. A page it cannot parse (a content stream
+    or a form it trips on) has no text layer for us but is still a page: pdfium draws it and
+    OCR reads it, unless what failed was memory (a decompression bomb pdfium would meet too)."""
+    try:
+        lines = _page_lines(pdf_page, number)
+    except PDF_PARSE_ERRORS as exc:
+        return [], f"damaged page: {explain(exc)}", exc
+    return lines, text_layer_problem("\n".join(line.text for line in lines)), None
 
 
 def _page_lines(pdf_page: PdfPage, number: int) -> list[Line]:

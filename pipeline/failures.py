@@ -42,6 +42,12 @@ def explain(exc: BaseException) -> str:
     return MALFORMED
 
 
+def ran_out_of_memory(exc: BaseException) -> bool:
+    """True when the library's exception is a ``MemoryError`` (a decompression bomb under the
+    memory limit), wrapped or not: reading the same data again would only meet it again."""
+    return isinstance(_unwrapped(exc), MemoryError)
+
+
 def _unwrapped(exc: BaseException) -> BaseException:
     """pdfplumber wraps pdfminer's exception (``PdfminerException(original)``): the original."""
     seen = 0

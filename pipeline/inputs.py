@@ -14,8 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from pipeline.ownership import is_own_file
 
 INDEX_NAME = "index.jsonl"
@@ -248,6 +246,8 @@ def _decodes_as_text(sample: bytes) -> bool:
     """
     if sample.startswith(TEXT_BOMS) or _is_utf8_prefix(sample):
         return True
+    from charset_normalizer import from_bytes  # only for files without a telling signature
+
     best = from_bytes(sample).best()
     if best is None:
         return False

@@ -1,10 +1,9 @@
 """The lexicon behind hyphenation and encoding decisions: wordfreq's Zipf frequencies.
 
 Zipf 0 means "never seen"; everyday words sit at 3-6. Lookups are cached because reflow and
-repair ask about the same words many times. A language's word list is loaded by wordfreq at the
-first lookup of a word in that language, once per process (a worker reading only English
-documents never loads the Russian list, the larger one), and only by the commands that read
-documents: ``pipeline --version`` and ``--help`` do not import this module.
+repair ask about the same words many times. wordfreq reads a language's frequencies from an
+index on disk (``wordstore``) instead of loading the whole list into each process, and only the
+commands that read documents import this module (``pipeline --version`` and ``--help`` do not).
 """
 
 from __future__ import annotations
@@ -13,6 +12,10 @@ import re
 from functools import lru_cache
 
 from wordfreq import zipf_frequency
+
+from pipeline import wordstore
+
+wordstore.install()
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")

@@ -117,7 +117,8 @@ WorkersOption = Annotated[
         "-w",
         min=1,
         help="Documents processed at once, each in a worker process (default: all cores). "
-        "With 1 and no limits (--timeout 0 --max-memory 0) they run in this process.",
+        "A run of one or two small files, or with 1 and no limits (--timeout 0 "
+        "--max-memory 0), runs in this process.",
         show_default=False,
     ),
 ]

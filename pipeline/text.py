@@ -14,8 +14,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from charset_normalizer import from_bytes
-
 from pipeline.errors import DecodingError, EmptyInputError, UnsupportedInputError
 from pipeline.lexicon import WORD, known_share, zipf
 from pipeline.models import Extraction, Line, Origin, Page
@@ -135,6 +133,8 @@ def _looks_binary(data: bytes) -> bool:
 
 def _decode_single_byte(data: bytes) -> tuple[str, str]:
     """Legacy code page: charset-normalizer proposes, the lexicon disposes."""
+    from charset_normalizer import from_bytes  # legacy files only: most text is UTF-8
+
     guesses = [match.encoding for match in from_bytes(data)][:MAX_DETECTOR_CANDIDATES]
     readings = []
     for rank, name in enumerate(_unique_codec_names([*guesses, *CYRILLIC_CODE_PAGES])):

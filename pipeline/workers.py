@@ -16,7 +16,6 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
-import resource
 import select
 import shutil
 import signal
@@ -27,7 +26,6 @@ import time
 from collections.abc import Callable, Container, Generator, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import partial
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
@@ -41,107 +39,44 @@ from pipeline.errors import (
     WorkerCrashError,
     WorkerStoppedError,
 )
-from pipeline.failures import DECOMPRESSION_BOMB
-from pipeline.models import Document, ErrorInfo, Status
+from pipeline.limits import (
+    MIB,
+    WorkerDeath,
+    keep,
+    limit_memory_from_here,
+    near_memory_limit,
+    out_of_memory,
+)
+from pipeline.limits import NO_LIMITS as NO_LIMITS  # the limits' names, as they were here
+from pipeline.limits import Limits as Limits
+from pipeline.limits import default_max_memory_mb as default_max_memory_mb
+from pipeline.limits import default_workers as default_workers
+from pipeline.models import Document, Status
 from pipeline.pageprogress import PageProgress, listening
+from pipeline.scratch import make_run_folder, process_folder
 from pipeline.tasks import Task, TaskProcessor, failed_document
 
 WORKER_ENV = {"OMP_THREAD_LIMIT": "1"}
 """Tesseract's OpenMP threads fight each other when several Tesseracts run at once."""
 
-# --- limits ----------------------------------------------------------------------------------
+# --- limits (their values and the memory checks: pipeline.limits) ---------------------------
 
-WORKER_MEMORY_SHARE = 0.75
-"""Share of the machine's memory the workers may take together; the rest is for the parent,
-the Tesseract processes and the page cache."""
-MIN_WORKER_MEMORY_MB = 1024
-"""A worker's address space at rest is about 350 MB (Python, pdfium, numpy mapped in); a
-300-dpi page image and its OCR copies fit easily in the rest."""
-MAX_DEFAULT_WORKER_MEMORY_MB = 4096
-"""Default cap per worker even on a large machine: a document needing more is a bomb, and a
-lower cap makes a Flate bomb fail in seconds instead of filling memory first."""
-NEAR_LIMIT_MARGIN_MB = 256
-"""A worker whose address space came within this of its limit during a document has hit the
-limit. A failed allocation leaves the peak short of the limit by up to the size it asked for
-(zlib, inflating a stream, asks for up to 256 MiB at a time), and surfaces inside the libraries
-as anything (pdfplumber turns it into a parse error, zlib says "Unable to allocate output
-buffer"): so a document that failed there is reported as out of memory, and the worker is
-replaced either way, as its peak only ever grows."""
-NEAR_LIMIT_MAX_SHARE = 0.25
-"""...but the margin is at most this share of a small limit."""
 START_LIMIT_SECONDS = 120.0
 """How long a new worker may take to start a document it was given (the forkserver's first
 start imports every stage) before it counts as crashed; the document's own limits start after."""
-RUN_TEMP_PREFIX = "pipeline-run-"
-"""Name of a run's temporary folder under TMPDIR: the prefix, the run's process id, a dash."""
 STOP_GRACE_SECONDS = 2.0
 """How long an idle worker gets to exit after being told to, before it is killed."""
-MIB = 1 << 20
-KIB = 1 << 10
-
 PR_SET_PDEATHSIG = 1
 """Linux ``prctl`` option: a signal the kernel sends this process when its parent exits."""
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """What one document may use; None means no limit."""
-
-    timeout: float | None = None  # seconds of wall-clock time per document
-    max_memory_mb: int | None = None  # address space of each worker process
-
-    @property
-    def enforced(self) -> bool:
-        return self.timeout is not None or self.max_memory_mb is not None
-
-
-NO_LIMITS = Limits()
-
-
-def default_workers() -> int:
-    """The cores this process may use (``os.process_cpu_count`` from Python 3.13 on)."""
-    process_cpu_count: Callable[[], int | None] | None = getattr(os, "process_cpu_count", None)
-    if process_cpu_count is not None:
-        return process_cpu_count() or 1
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
-
-
-def default_max_memory_mb(workers: int) -> int:
-    """Memory per worker: its share of ``WORKER_MEMORY_SHARE`` of the machine, within
-    ``MIN_WORKER_MEMORY_MB`` .. ``MAX_DEFAULT_WORKER_MEMORY_MB`` (24 GiB, 2 workers: 4096)."""
-    try:
-        total_mb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // MIB
-    except (OSError, ValueError):
-        return MAX_DEFAULT_WORKER_MEMORY_MB
-    share = int(total_mb * WORKER_MEMORY_SHARE / max(1, workers))
-    return max(MIN_WORKER_MEMORY_MB, min(MAX_DEFAULT_WORKER_MEMORY_MB, share))
-
-
-def run_here(
-    todo: Iterable[tuple[int, Task]],
-    config: Config,
-    process: TaskProcessor,
-    on_page: PageCallback | None = None,
-) -> Generator[tuple[int, Document], None, None]:
-    """The same per-document code, in this process (``workers`` 1 without limits)."""
-    for position, task in todo:
-        if on_page is None:
-            yield position, process(task, config)
-            continue
-        with listening(partial(on_page, task)):
-            document = process(task, config)
-        yield position, document
 
 
 # --- isolated workers -----------------------------------------------------------------------
 
 Job = tuple[int, Task]
-Reply = tuple[int, Document | PipelineError | PageProgress | None, bool]
+Reply = tuple[int, Document | PipelineError | PageProgress | WorkerDeath | None, bool]
 """(position, the Document or a run-level error, whether the worker retires after it); a
 Document of None says the worker has started the document, which starts its limits; a
-``PageProgress`` tells how far it has read."""
+``PageProgress`` tells how far it has read; a ``WorkerDeath`` is its keeper's report."""
 PageCallback = Callable[[Task, PageProgress], None]
 
 
@@ -171,7 +106,7 @@ def run_isolated(
     pending = iter(todo)
     idle: list[_Worker] = []
     busy: list[_Worker] = []
-    temp_dir = make_run_temp_dir()
+    temp_dir = make_run_folder()
     try:
         while True:
             while len(busy) < workers and (job := next(pending, None)) is not None:
@@ -263,6 +198,9 @@ def _outcome(
             return None
         if isinstance(document, PipelineError):
             raise document  # a run-level error inside the worker stops the run
+        if isinstance(document, WorkerDeath):
+            died = document.error(limits)
+            return position, failed_document(task, died, died.stage), False
         worker.job = None
         return position, document, not retiring
     if worker.deadline is not None and time.monotonic() >= worker.deadline:
@@ -312,27 +250,6 @@ def _stop(worker: _Worker) -> None:
     worker.conn.close()
 
 
-def make_run_temp_dir() -> Path:
-    """A new temporary folder for this run under TMPDIR, after removing those of runs that
-    were killed (their process is gone)."""
-    root = Path(tempfile.gettempdir())
-    for stale in root.glob(f"{RUN_TEMP_PREFIX}*"):
-        pid = stale.name.removeprefix(RUN_TEMP_PREFIX).split("-")[0]
-        if pid.isdigit() and not _process_exists(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=f"{RUN_TEMP_PREFIX}{os.getpid()}-"))
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
-
-
 def _pool_context() -> BaseContext:
     """A start method that is safe in a parent running threads (rich's progress refresher).
 
@@ -344,6 +261,17 @@ def _pool_context() -> BaseContext:
         context.set_forkserver_preload(["pipeline.process"])
         return context
     return multiprocessing.get_context("spawn")
+
+
+def start_pool_early() -> None:
+    """Start the forkserver now, so that its import of the stages (a third of a second) runs
+    on another core while this process is still reading options and planning the run. A run
+    that ends up reading its documents itself leaves it idle; it exits with this process."""
+    if _pool_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        process_folder()  # first, so that the forkserver's socket is made inside it
+        forkserver.ensure_running()
 
 
 # --- inside a worker ------------------------------------------------------------------------
@@ -359,6 +287,8 @@ def _worker_main(
 ) -> None:
     """A worker's life: documents in, results out, until told to stop or the parent is gone."""
     _isolate_this_worker(temp_dir)
+    # With a memory limit, a keeper process tells a death by that limit from a crash.
+    record = keep(conn, _die_with_parent) if limits.max_memory_mb is not None else None
     _die_with_run(run_pid)
     while True:
         try:
@@ -368,7 +298,9 @@ def _worker_main(
         if job is None:
             return
         position, task = job
-        memory_cap = _limit_memory_from_here(limits)
+        memory_cap = limit_memory_from_here(limits)
+        if record is not None and limits.max_memory_mb is not None:
+            record.start(limits.max_memory_mb * MIB)
         try:
             conn.send((position, None, False))  # started: the document's limits run from now
         except OSError:
@@ -387,9 +319,11 @@ def _worker_main(
         except MemoryError:  # raised outside the stages' own guards
             limit = MemoryLimitError("ran out of memory reading this document")
             result = failed_document(task, limit, limit.stage)
-        retiring = _near_memory_limit(memory_cap)
+        if record is not None:
+            record.end()
+        retiring = near_memory_limit(memory_cap)
         if retiring and isinstance(result, Document) and result.status is Status.FAILED:
-            result = _out_of_memory(result, limits)
+            result = out_of_memory(result, limits)
         try:
             conn.send((position, result, retiring))
         except OSError:
@@ -412,20 +346,6 @@ def _isolate_this_worker(temp_dir: Path) -> None:
         signal.signal(signum, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
-
-
-def _limit_memory_from_here(limits: Limits) -> int | None:
-    """Cap this worker's address space at its size now plus the document's allowance; the
-    cap in bytes. Start-up (Python, pdfium, numpy mapped in) never counts against a document."""
-    if limits.max_memory_mb is None:
-        return None
-    now = _address_space("VmSize") or 0
-    cap = now + limits.max_memory_mb * MIB
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        cap = min(cap, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    return cap
 
 
 def _die_with_run(run_pid: int) -> None:
@@ -456,40 +376,3 @@ def _die_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         pass  # best effort: an orphan still exits when it next reads from the closed pipe
-
-
-def _near_memory_limit(cap: int | None) -> bool:
-    """True when this process's address space has come close to its cap."""
-    if cap is None:
-        return False
-    peak = _address_space("VmPeak")
-    margin = min(NEAR_LIMIT_MARGIN_MB * MIB, cap * NEAR_LIMIT_MAX_SHARE)
-    return peak is not None and peak >= cap - margin
-
-
-def _address_space(field: str) -> int | None:
-    """Bytes of this process's address space now (``VmSize``) or at its largest (``VmPeak``),
-    Linux only."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith(f"{field}:"):
-                    return int(line.split()[1]) * KIB
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
-def _out_of_memory(document: Document, limits: Limits) -> Document:
-    """The failed document re-labelled: whatever the library said, it hit the memory limit."""
-    what = (
-        DECOMPRESSION_BOMB
-        if document.error is not None and DECOMPRESSION_BOMB in document.error.message
-        else "the document"
-    )
-    message = (
-        f"{what}: needed more than {limits.max_memory_mb} MB, the memory limit per document "
-        "(--max-memory)"
-    )
-    error = ErrorInfo(MemoryLimitError.__name__, message, MemoryLimitError.stage)
-    return Document(source=document.source, status=Status.FAILED, error=error)

@@ -8,6 +8,7 @@ processors that make a worker crash, hang or eat memory (``misbehaving_task``).
 
 from __future__ import annotations
 
+import binascii
 import ctypes
 import io
 import os
@@ -378,6 +379,91 @@ def page_without_contents_pdf(path: Path) -> Path:
     return path
 
 
+def incomplete_xref_pdf(path: Path) -> Path:
+    """The cross-reference data lists the catalog only (its other sections lost or pointing
+    elsewhere, as after a broken incremental update); every object is intact in the file,
+    where pdfium and poppler find it by scanning."""
+    _make_folder(path)
+    data = one_page_pdf(stream(_lines_content(LOST_TEXT)))
+    body = data[: data.rindex(b"xref\n")]
+    catalog = body.index(b"1 0 obj")
+    path.write_bytes(
+        body
+        + b"xref\n0 2\n0000000000 65535 f \n%010d 00000 n \n" % catalog
+        + b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % len(body)
+    )
+    return path
+
+
+CHARACTER_TABLE_ROWS = 2
+"""Rows of codes 0..31 (which WinAnsiEncoding leaves without a glyph) under the text."""
+
+
+def character_table_pdf(path: Path) -> Path:
+    """English above a table of every code of a standard font (Courier, WinAnsiEncoding), the
+    first 32 of which the encoding leaves unnamed: they draw nothing, and other readers give
+    no text for them."""
+    _make_folder(path)
+    unnamed = bytes(range(32)).replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    rows = [
+        b"1 0 0 1 72 %d Tm (%s) Tj" % (LINE_TOP - (len(LOST_TEXT) + 1 + n) * LINE_STEP, unnamed)
+        for n in range(CHARACTER_TABLE_ROWS)
+    ]
+    content = _lines_content(LOST_TEXT).replace(b"ET", b"\n".join(rows) + b"\nET")
+    path.write_bytes(
+        one_page_pdf(stream(content), base_font=b"Courier", font=b"/Encoding /WinAnsiEncoding")
+    )
+    return path
+
+
+FIRST_CID = 1
+"""CID of the space in ``embedded_cmap_pdf``: codes and CIDs differ, as in a real subset font."""
+
+
+def embedded_cmap_pdf(path: Path) -> Path:
+    """A Type0 font whose encoding is a CMap embedded in the file (UTF-8 codes to CIDs) and
+    whose /ToUnicode maps those codes (not CIDs) to text, as pdf.js's test files have it."""
+    _make_folder(path)
+    utf8_spaces = (
+        b"4 begincodespacerange <00> <7F> <C080> <DFBF> <E08080> <EFBFBF> "
+        b"<F0808080> <F7BFBFBF> endcodespacerange "
+    )
+    encoding = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
+        b"/CMapName /Uni-Utf8-H def /CMapType 1 def " + utf8_spaces
+        + b"1 begincidrange <20> <7e> %d endcidrange endcmap " % FIRST_CID
+        + b"CMapName currentdict /CMap defineresource pop end end"
+    )  # fmt: skip
+    to_unicode = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
+        b"/CMapName /Uni-Utf8-UCS def /CMapType 2 def " + utf8_spaces
+        + b"1 beginbfrange <20> <7e> <0020> endbfrange endcmap "
+        b"CMapName currentdict /CMap defineresource pop end end"
+    )  # fmt: skip
+    widths = b" ".join(
+        b"%d" % round(stringWidth(chr(code), "Helvetica", 1000)) for code in range(32, 127)
+    )
+    path.write_bytes(
+        assemble_pdf(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> >> >>",
+                stream(_lines_content(LOST_TEXT)),
+                b"<< /Type /Font /Subtype /Type0 /BaseFont /Helvetica /Encoding 6 0 R "
+                b"/ToUnicode 7 0 R /DescendantFonts [8 0 R] >>",
+                stream(encoding, b"/Type /CMap /CMapName /Uni-Utf8-H "),
+                stream(to_unicode),
+                b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Helvetica "
+                b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+                b"/W [%d [%s]] >>" % (FIRST_CID, widths),
+            ]
+        )
+    )
+    return path
+
+
 def restricted_pdf(path: Path) -> Path:
     """Encrypted with an owner password only (printing and copying restricted): it opens
     with the empty password, as most encrypted PDFs do."""
@@ -396,6 +482,33 @@ def unencrypted_pdf(path: Path) -> Path:
     """A plain PDF, for a run given --password for the encrypted ones beside it."""
     _make_folder(path)
     path.write_bytes(one_page_pdf(stream(_lines_content(LOST_TEXT))))
+    return path
+
+
+LEADING_JUNK = b"leading junk\n\n"
+
+
+def leading_junk_encrypted_pdf(path: Path) -> Path:
+    """An encrypted PDF that opens without a password, behind a line of junk: its offsets
+    count from the ``%PDF`` header, as pdfium and poppler take them, and blanks before its
+    cross-reference table (as in a linearized file) let pdfminer read the table at the
+    shifted offset, where it finds none of the objects, the /Encrypt dictionary included."""
+    data = restricted_pdf(path).read_bytes()
+    xref = data.rindex(b"\nxref") + 1
+    padding = b" " * len(LEADING_JUNK) + b"\n"
+    data = data[:xref] + padding + data[xref:]
+    data = re.sub(rb"startxref\s+\d+", b"startxref\n%d" % (xref + len(padding)), data)
+    path.write_bytes(LEADING_JUNK + data)
+    return path
+
+
+def short_length_hex_pdf(path: Path) -> Path:
+    """A page whose content stream is ASCIIHex-encoded with a /Length far too small: pdfminer
+    decodes the first bytes only and fails on the page; pdfium reads on to ``endstream``."""
+    _make_folder(path)
+    content = stream(binascii.hexlify(_lines_content(LOST_TEXT)) + b">")
+    short = re.sub(rb"/Length \d+", b"/Length 9 /Filter /ASCIIHexDecode", content, count=1)
+    path.write_bytes(one_page_pdf(short))
     return path
 
 
@@ -512,6 +625,41 @@ FAULTS: tuple[Fault, ...] = (
         body="Norway welcomes the report",
     ),
     Fault(
+        "cross-reference data listing the catalog only",
+        "incomplete-xref.pdf",
+        incomplete_xref_pdf,
+        "ok",
+        body="Norway welcomes the report",
+    ),
+    Fault(
+        "codes a standard font's encoding leaves unnamed",
+        "character-table.pdf",
+        character_table_pdf,
+        "ok",
+        body="Norway welcomes the report",
+    ),
+    Fault(
+        "a CID font with an embedded encoding CMap",
+        "embedded-cmap.pdf",
+        embedded_cmap_pdf,
+        "ok",
+        body="Norway welcomes the report",
+    ),
+    Fault(
+        "junk before the header of an encrypted PDF that opens without a password",
+        "leading-junk.pdf",
+        leading_junk_encrypted_pdf,
+        "ok",
+        body="Norway welcomes the report",
+    ),
+    Fault(
+        "a page pdfminer cannot parse (a content stream's /Length too small): read by OCR",
+        "short-length.pdf",
+        short_length_hex_pdf,
+        "ok",
+        body="Norway welcomes the report",
+    ),
+    Fault(
         "a stray NUL byte in a text file",
         "stray-nul.txt",
         stray_nul_text,
@@ -530,6 +678,7 @@ CRASH_EXIT = "exit"
 CRASH_KILL = "kill"
 HANG = "hang"
 HOG = "hog"
+HOG_THEN_ABORT = "hog-then-abort"
 HANG_SECONDS = 3600
 HOG_STEP = 64 * MIB
 
@@ -550,4 +699,11 @@ def misbehaving_task(task: Task, config: Config) -> Document:
         hoard = []
         while True:
             hoard.append(bytearray(HOG_STEP))
+    elif stem == HOG_THEN_ABORT:  # as a C library does when an allocation fails
+        filled = []
+        try:
+            while True:
+                filled.append(b"\x01" * HOG_STEP)  # written, so resident
+        except MemoryError:
+            os.abort()
     return process_task(task, config)

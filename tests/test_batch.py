@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import pipeline.batch as batch
+import pipeline.limits as limits_module
 import pipeline.tasks as tasks_module
-import pipeline.workers as workers_module
 from pipeline.config import Config
 from pipeline.errors import ExitCode, MissingDependencyError, NoInputError
 from pipeline.models import Document
@@ -181,7 +181,7 @@ def test_a_link_out_of_the_tree_is_a_task_that_fails_unread(tmp_path: Path) -> N
 @pytest.mark.parametrize("workers", [1, 2, 64])
 def test_default_memory_per_worker_stays_within_its_bounds(workers: int) -> None:
     memory = batch.default_max_memory_mb(workers)
-    low, high = workers_module.MIN_WORKER_MEMORY_MB, workers_module.MAX_DEFAULT_WORKER_MEMORY_MB
+    low, high = limits_module.MIN_WORKER_MEMORY_MB, limits_module.MAX_DEFAULT_WORKER_MEMORY_MB
     assert low <= memory <= high
     assert batch.default_max_memory_mb(workers * 2) <= memory
 

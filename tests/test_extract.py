@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
+from PIL import Image
 
-from pipeline.config import Config
+from pipeline.config import Config, OcrMode
 from pipeline.errors import (
     DamagedDocumentError,
     DocumentError,
@@ -18,7 +19,8 @@ from pipeline.errors import (
     UnsupportedInputError,
 )
 from pipeline.extract import USABLE_LAYER, extract_pdf, text_layer_problem
-from pipeline.models import Extraction, Line, Origin
+from pipeline.models import Extraction, Line, Origin, Page
+from tests import faults
 from tests.pdfgen import (
     SOFT_HYPHEN,
     EncryptedPdf,
@@ -321,3 +323,45 @@ def test_too_many_pages(en_statement_pdf: GeneratedStatement) -> None:
     with pytest.raises(DocumentError, match=f"{pages} pages, more than the limit of {pages - 1}"):
         extract(en_statement_pdf.path, replace(Config(), max_pages=pages - 1))
     assert len(extract(en_statement_pdf.path, replace(Config(), max_pages=pages)).pages) == pages
+
+
+# --- what pdfminer trips on, other readers read ----------------------------------------------
+
+
+def test_an_encrypt_entry_leading_nowhere_is_damage_not_encryption(tmp_path: Path) -> None:
+    """pdfminer raises its encryption error; pdfium reads the file as plain: so do we."""
+    data = faults.one_page_pdf(
+        faults.stream(faults._lines_content(faults.LOST_TEXT)), trailer=b"/Encrypt 9 0 R "
+    )
+    texts = [line.text for line in all_lines(extract_pdf(data, Config()))]
+    assert texts == list(faults.LOST_TEXT)
+
+
+def test_an_encryption_method_we_cannot_open_is_still_encryption() -> None:
+    data = faults.one_page_pdf(
+        faults.stream(faults._lines_content(faults.LOST_TEXT)),
+        trailer=b"/Encrypt << /Filter /Adobe.PubSec /V 4 /R 4 >> ",
+    )
+    with pytest.raises(EncryptedDocumentError, match="an encryption method we cannot open"):
+        extract_pdf(data, Config())
+
+
+def test_a_page_pdfminer_cannot_parse_is_rendered_for_ocr(tmp_path: Path) -> None:
+    data = faults.short_length_hex_pdf(tmp_path / "short-length.pdf").read_bytes()
+    read: list[tuple[int, int]] = []
+
+    def read_image(image: Image.Image, number: int) -> Page:
+        read.append((number, image.width))
+        return Page(number, (), "ocr")
+
+    config = replace(Config(), ocr_dpi=72)
+    extraction = extract_pdf(data, config, read_image)
+    assert read == [(1, 612)]
+    assert [(p.method, p.reason) for p in extraction.pages] == [
+        ("ocr", "damaged page: its structure is malformed")
+    ]
+    unread = extract_pdf(data, replace(config, ocr=OcrMode.NEVER), read_image)
+    assert [(p.method, p.reason) for p in unread.pages] == [
+        ("none", "damaged page: its structure is malformed")
+    ]
+    assert unread.warnings == ("page 1: damaged page: its structure is malformed",)

@@ -233,6 +233,30 @@ def test_a_worker_that_dies_fails_only_its_document(tmp_path: Path) -> None:
     assert (summary.total, summary.failed) == (6, 3)
 
 
+def test_a_worker_killed_by_a_crash_at_its_memory_limit_is_told_by_the_limit(
+    tmp_path: Path,
+) -> None:
+    """A C library that aborts (or segfaults) when an allocation fails kills its worker: the
+    death is put down to the memory limit by how far the worker's memory grew, not by time;
+    a crash without that growth stays a crash, under the same limit."""
+    faults.good_text(tmp_path / "in" / f"{faults.HOG_THEN_ABORT}.txt")
+    faults.good_text(tmp_path / "in" / f"{faults.CRASH_SEGFAULT}.txt")
+    summary = run_misbehaving(
+        tmp_path / "in", tmp_path / "out", Limits(max_memory_mb=SMALL_MEMORY_MB)
+    )
+    index = read_index(tmp_path / "out")
+    error = index[f"{faults.HOG_THEN_ABORT}.txt"]["error"]
+    assert (error["type"], error["stage"]) == ("MemoryLimitError", "batch"), error
+    assert "--max-memory" in error["message"]
+    crash = index[f"{faults.CRASH_SEGFAULT}.txt"]["error"]
+    assert (crash["type"], crash["message"]) == (
+        "WorkerCrashError",
+        "the worker process died while reading this document (killed by SIGSEGV)",
+    )
+    assert [index[f"good-{n}.txt"]["status"] for n in range(3)] == ["ok"] * 3
+    assert (summary.total, summary.failed) == (5, 2)
+
+
 @pytest.mark.parametrize("misbehaviour", sorted(BY_LIMIT))
 def test_a_document_over_a_limit_fails_by_that_limit_only(
     tmp_path: Path, misbehaviour: str

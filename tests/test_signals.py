@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pipeline.errors import StopRequested
+from pipeline.scratch import socket_fits
 from pipeline.stopping import signals_deferred, stop_signals_interrupt, tesseract_children
 from tests import faults
 from tests.pdfgen import make_image_only_pdf
@@ -26,6 +30,16 @@ from tests.pdfgen import make_image_only_pdf
 WAIT_SECONDS = 120.0
 """Upper bound for anything here to happen; only a hang would reach it."""
 POLL_SECONDS = 0.05
+
+
+@pytest.fixture
+def temp_root() -> Iterator[Path]:
+    """A private TMPDIR for the run, short enough (unlike ``tmp_path``) for the forkserver's
+    socket to live inside the run's own temporary folder."""
+    root = Path(tempfile.mkdtemp(prefix="sig-", dir="/tmp"))
+    assert socket_fits(root / "pipeline-1234567-abcdefgh")
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def processes_using(temp_root: Path) -> list[int]:
@@ -57,10 +71,9 @@ def wait_until(condition: object, what: str) -> None:
     [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)],
 )
 def test_a_signal_stops_workers_writes_the_index_and_leaves_no_temporary_file(
-    tmp_path: Path, signum: int, exit_code: int
+    tmp_path: Path, temp_root: Path, signum: int, exit_code: int
 ) -> None:
-    root, out, temp_root = tmp_path / "in", tmp_path / "out", tmp_path / "tmp"
-    temp_root.mkdir()
+    root, out = tmp_path / "in", tmp_path / "out"
     faults.good_text(root / "a-good.txt")
     faults.self_referencing_pdf(root / "b-never-ends.pdf")  # keeps its worker busy
     faults.good_text(root / "c-never-reached.txt")
@@ -82,19 +95,31 @@ def test_a_signal_stops_workers_writes_the_index_and_leaves_no_temporary_file(
     index = [json.loads(line) for line in (out / "index.jsonl").read_text().splitlines()]
     assert [(entry["path"], entry["status"]) for entry in index] == [("a-good.txt", "ok")]
     assert sorted(path.name for path in out.iterdir()) == ["a-good.json", "index.jsonl"]
-    assert list(temp_root.iterdir()) == []  # neither our run folder nor multiprocessing's
+    assert listing(temp_root) == {str(temp_root): []}  # nor multiprocessing's pymp-* folder
 
 
-def test_the_next_run_removes_what_a_run_killed_with_sigkill_left(tmp_path: Path) -> None:
-    root, out, temp_root = tmp_path / "in", tmp_path / "out", tmp_path / "tmp"
-    temp_root.mkdir()
+def listing(*folders: Path) -> dict[str, list[str]]:
+    """Every file and folder under each of ``folders``, relative to it (hidden ones too)."""
+    return {
+        str(folder): sorted(str(path.relative_to(folder)) for path in folder.rglob("*"))
+        for folder in folders
+    }
+
+
+def test_the_next_run_removes_what_a_run_killed_with_sigkill_left(
+    tmp_path: Path, temp_root: Path
+) -> None:
+    root, out = tmp_path / "in", tmp_path / "out"
     faults.good_text(root / "a-good.txt")
     faults.self_referencing_pdf(root / "b-never-ends.pdf")
+    faults.good_text(root / "c-good.txt")  # three documents: a run too big to read in-process
     env = {**os.environ, "TMPDIR": str(temp_root)}
     command = [
         sys.executable, "-m", "pipeline", "run", str(root), "--out", str(out),
         "--workers", "1", "--timeout", "2", "--quiet",
     ]  # fmt: skip
+    out.mkdir()
+    before = listing(temp_root, out)
     killed = subprocess.Popen(command, stderr=subprocess.DEVNULL, env=env)
     wait_until(lambda: (out / "a-good.json").exists(), "the first result never came")
     wait_until(lambda: len(processes_using(temp_root)) >= 2, "no worker started")
@@ -102,12 +127,17 @@ def test_the_next_run_removes_what_a_run_killed_with_sigkill_left(tmp_path: Path
     killed.send_signal(signal.SIGKILL)
     killed.wait()
     wait_until(lambda: not processes_using(temp_root), "a worker outlived the killed run")
-    assert list(temp_root.glob("pipeline-run-*"))  # nothing could remove it
+    # Nothing could remove the run's folder; multiprocessing's (the forkserver's socket) is
+    # inside it, not beside it in TMPDIR.
+    (left,) = temp_root.iterdir()
+    assert left.name.startswith(f"pipeline-{killed.pid}-")
+    assert [path.name for path in left.glob("pymp-*")]
 
     again = subprocess.run(command, capture_output=True, env=env, check=False)
     assert again.returncode == 1, again.stderr.decode()  # the endless PDF fails by the limit
-    assert not list(temp_root.glob("pipeline-run-*"))
-    assert not list(out.glob(".*.tmp"))
+    after = listing(temp_root, out)
+    assert after[str(temp_root)] == before[str(temp_root)] == []
+    assert after[str(out)] == ["a-good.json", "b-never-ends.json", "c-good.json", "index.jsonl"]
 
 
 def running(pid: int) -> bool:

@@ -1,0 +1,157 @@
+"""wordfreq's lists read from an index on disk give wordfreq's own answers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+import wordfreq
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import lexicon, wordstore
+
+assert lexicon.zipf  # importing the lexicon installs the indexes in front of wordfreq's loader
+ORIGINAL = wordfreq.get_frequency_dict.original  # type: ignore[attr-defined]
+"""wordfreq's own loader."""
+
+WORDS = [
+    "the", "peace", "well-known", "don't", "Chairperson", "OSCE", "2023", "covid-19",
+    "Председатель", "благодарю", "из-за", "ЕС", "україна", "дякую",
+    "zzqxv", "", "---", "Mr.", "naïve", "café",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder of indexes for the tests that compare answers (each index takes seconds)."""
+    return tmp_path_factory.mktemp("indexes")
+
+
+@pytest.fixture
+def index_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(wordstore.CACHE_ENV, str(folder))
+    return folder
+
+
+def in_memory_zipf(word: str, lang: str) -> float:
+    """wordfreq's lookup with its own in-memory list."""
+    stored = wordfreq.get_frequency_dict
+    wordfreq.get_frequency_dict = ORIGINAL  # type: ignore[assignment]
+    wordfreq._wf_cache.clear()
+    try:
+        return wordfreq.zipf_frequency(word, lang)
+    finally:
+        wordfreq.get_frequency_dict = stored
+        wordfreq._wf_cache.clear()
+
+
+def stored_zipf(word: str, lang: str, folder: Path) -> float:
+    list_file = Path(wordfreq.available_languages()[lang])
+    stored = wordstore.open_index(list_file, lambda: ORIGINAL(lang), folder)
+    assert stored is not None
+    original = wordfreq.get_frequency_dict
+    wordfreq.get_frequency_dict = lambda *args, **kwargs: stored  # type: ignore[assignment]
+    wordfreq._wf_cache.clear()
+    try:
+        return wordfreq.zipf_frequency(word, lang)
+    finally:
+        wordfreq.get_frequency_dict = original
+        wordfreq._wf_cache.clear()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "uk"])
+def test_the_index_answers_as_wordfreq_does(lang: str, shared_folder: Path) -> None:
+    for word in WORDS:
+        assert stored_zipf(word, lang, shared_folder) == in_memory_zipf(word, lang), word
+
+
+LETTERS = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяabcdefghijklmnopqrstuvwxyz-'’ 0123456789"
+
+
+def test_any_word_gets_the_same_frequency_from_the_index(shared_folder: Path) -> None:
+    @settings(max_examples=60, deadline=None)
+    @given(st.text(alphabet=LETTERS, max_size=14))
+    def same_answer(word: str) -> None:
+        for lang in ("en", "ru"):
+            assert stored_zipf(word, lang, shared_folder) == in_memory_zipf(word, lang)
+
+    same_answer()
+
+
+def test_the_index_is_written_once_and_then_reused(tmp_path: Path) -> None:
+    list_file = Path(wordfreq.available_languages()["en"])
+    loads: list[str] = []
+
+    def load() -> Mapping[str, float]:
+        loads.append("en")
+        return {"peace": 1e-4, "war": 2e-4}
+
+    first = wordstore.open_index(list_file, load, tmp_path)
+    second = wordstore.open_index(list_file, load, tmp_path)
+    assert first is not None
+    assert second is not None
+    assert first.path == second.path
+    assert loads == ["en"]
+    assert dict(second) == {"peace": 1e-4, "war": 2e-4}
+    assert "peace" in second
+    assert "love" not in second
+    assert len(second) == 2
+    with pytest.raises(KeyError):
+        second["love"]
+
+
+def test_processes_that_want_the_same_index_at_once_write_it_once(tmp_path: Path) -> None:
+    list_file = Path(wordfreq.available_languages()["en"])
+    loads: list[int] = []
+    go = threading.Barrier(4)
+
+    def load() -> Mapping[str, float]:
+        loads.append(1)
+        return {"peace": 1e-4}
+
+    def want() -> None:
+        go.wait()
+        assert wordstore.open_index(list_file, load, tmp_path) is not None
+
+    threads = [threading.Thread(target=want) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert loads == [1]
+    assert len(list(tmp_path.glob("*.sqlite"))) == 1
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_an_index_of_another_wordfreq_list_is_replaced(tmp_path: Path) -> None:
+    list_file = Path(wordfreq.available_languages()["en"])
+    stale = tmp_path / "large_en-1-2-wordfreq0.0-s1.sqlite"
+    stale.write_bytes(b"an index of an older list")
+    assert wordstore.open_index(list_file, lambda: {"peace": 1e-4}, tmp_path) is not None
+    assert not stale.exists()
+    assert len(list(tmp_path.glob("large_en-*.sqlite"))) == 1
+
+
+def test_without_a_writable_folder_wordfreq_loads_its_list_as_before(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder should be")
+    list_file = Path(wordfreq.available_languages()["en"])
+    assert wordstore.open_index(list_file, lambda: {"peace": 1e-4}, blocked / "cache") is None
+
+
+def test_wordfreq_reads_the_index_once_installed(index_folder: Path) -> None:
+    wordstore.install()  # a second install changes nothing
+    assert wordfreq.get_frequency_dict.original is ORIGINAL  # type: ignore[attr-defined]
+    stored = wordfreq.get_frequency_dict("en")
+    assert isinstance(stored, wordstore.StoredFrequencies)
+    assert wordfreq.zipf_frequency("peace", "en") == in_memory_zipf("peace", "en")
+
+
+def test_a_language_code_wordfreq_must_match_is_left_to_wordfreq() -> None:
+    # "en-US" names no list file; wordfreq matches it to English itself.
+    assert isinstance(wordfreq.get_frequency_dict("en-US"), dict)
+    assert wordfreq.zipf_frequency("peace", "en-US") == in_memory_zipf("peace", "en")
