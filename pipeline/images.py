@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image, ImageOps, ImageSequence
+from PIL import Image, ImageChops, ImageOps, ImageSequence
 
 from pipeline.errors import DamagedDocumentError, EmptyInputError, UnsupportedInputError
 from pipeline.failures import explain
@@ -200,8 +200,8 @@ def for_tesseract(image: Image.Image) -> Image.Image:
     """
     if image.mode not in COLOUR_MODES:
         return to_grayscale(image)
-    channels = np.asarray(image.convert("RGB"))
-    return Image.fromarray(channels.min(axis=2))
+    red, green, blue = image.convert("RGB").split()
+    return ImageChops.darker(ImageChops.darker(red, green), blue)
 
 
 def estimate_skew(image: Image.Image) -> float:
