@@ -71,12 +71,12 @@ def run_in_process(
             yield position, _process(task, config, process, on_page)
         return
     importlib.import_module("pipeline.process")  # as a worker has before its first document
-    with _run_temp_dir() as temp_dir:
+    with _run_temp_dir():
         for position, task in todo:
             peak_before = address_space("VmPeak")
             cap: int | None = None
             try:
-                with _limits_here(limits, temp_dir) as cap:
+                with _limits_here(limits) as cap:
                     document = _process(task, config, process, on_page)
             except _DeadlineReachedError:
                 timeout = TimeLimitError(
@@ -135,26 +135,22 @@ def _limits_can_hold_here(limits: Limits) -> bool:
 
 @contextmanager
 def _run_temp_dir() -> Iterator[Path]:
-    """One folder for the run's temporary files (Tesseract's page images), removed after."""
+    """One folder for the run's temporary files (Tesseract's page images, through TMPDIR and
+    ``tempfile``), removed after, and this process's temporary folder restored."""
     temp_dir = make_run_folder()
-    try:
+    with ExitStack() as undo:
+        undo.callback(shutil.rmtree, temp_dir, ignore_errors=True)
+        undo.callback(setattr, tempfile, "tempdir", tempfile.tempdir)
+        undo.callback(_restore_env, "TMPDIR", os.environ.get("TMPDIR"))
+        tempfile.tempdir = os.environ["TMPDIR"] = str(temp_dir)
         yield temp_dir
-    finally:
-        shutil.rmtree(temp_dir, ignore_errors=True)
 
 
 @contextmanager
-def _limits_here(limits: Limits, temp_dir: Path) -> Iterator[int | None]:
+def _limits_here(limits: Limits) -> Iterator[int | None]:
     """This process under one document's limits: its address space capped at its size now
-    plus the document's allowance (as a worker's; the cap is yielded), a timer, temporary
-    files in ``temp_dir``."""
+    plus the document's allowance (as a worker's; the cap is yielded), and a timer."""
     with ExitStack() as undo:
-        previous_tempdir = tempfile.tempdir
-        tempfile.tempdir = str(temp_dir)
-        undo.callback(setattr, tempfile, "tempdir", previous_tempdir)
-        previous_env = os.environ.get("TMPDIR")
-        os.environ["TMPDIR"] = str(temp_dir)
-        undo.callback(_restore_env, "TMPDIR", previous_env)
         cap: int | None = None
         if limits.max_memory_mb is not None:
             soft, hard = resource.getrlimit(resource.RLIMIT_AS)

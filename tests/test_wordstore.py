@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -37,30 +37,28 @@ def index_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def in_memory_zipf(word: str, lang: str) -> float:
-    """wordfreq's lookup with its own in-memory list."""
-    stored = wordfreq.get_frequency_dict
-    wordfreq.get_frequency_dict = ORIGINAL  # type: ignore[assignment]
+def zipf_from(freqs: Callable[..., Mapping[str, float]], word: str, lang: str) -> float:
+    """wordfreq's own lookup of ``word``, its lists given by ``freqs``."""
+    installed = wordfreq.get_frequency_dict
+    wordfreq.get_frequency_dict = freqs  # type: ignore[assignment]
     wordfreq._wf_cache.clear()
     try:
         return wordfreq.zipf_frequency(word, lang)
     finally:
-        wordfreq.get_frequency_dict = stored
+        wordfreq.get_frequency_dict = installed
         wordfreq._wf_cache.clear()
+
+
+def in_memory_zipf(word: str, lang: str) -> float:
+    """wordfreq's lookup with its own in-memory list."""
+    return zipf_from(ORIGINAL, word, lang)
 
 
 def stored_zipf(word: str, lang: str, folder: Path) -> float:
     list_file = Path(wordfreq.available_languages()[lang])
     stored = wordstore.open_index(list_file, lambda: ORIGINAL(lang), folder)
     assert stored is not None
-    original = wordfreq.get_frequency_dict
-    wordfreq.get_frequency_dict = lambda *args, **kwargs: stored  # type: ignore[assignment]
-    wordfreq._wf_cache.clear()
-    try:
-        return wordfreq.zipf_frequency(word, lang)
-    finally:
-        wordfreq.get_frequency_dict = original
-        wordfreq._wf_cache.clear()
+    return zipf_from(lambda *args, **kwargs: stored, word, lang)
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "uk"])
