@@ -17,12 +17,11 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pdfplumber.page import Page as PdfPage
 from pdfplumber.utils.clustering import cluster_objects
 from pdfplumber.utils.text import extract_words
-from PIL import Image
 
 from pipeline.chars import page_chars
 from pipeline.config import Config
@@ -39,7 +38,11 @@ from pipeline.pageprogress import page_done
 from pipeline.parallel import bounded_map
 from pipeline.pdfopen import NO_PAGES, PDF_PARSE_ERRORS, close_pdf, open_pages
 
-PageReader = Callable[[Image.Image, int], Page]
+if TYPE_CHECKING:
+    # Pillow loads with the first page that needs an image: a text layer needs none.
+    from PIL import Image
+
+PageReader = Callable[["Image.Image", int], Page]
 """Reads one rendered page image (and its page number) by OCR."""
 
 USABLE_LAYER = "usable text layer"
@@ -161,6 +164,8 @@ def extract_pdf(data: bytes, config: Config, read_image: PageReader | None = Non
 def render_pdf_pages(data: bytes, dpi: int, password: str | None = None) -> list[Image.Image]:
     """Every page drawn as an image at ``dpi`` (for the review page); a page pdfium cannot
     draw is a blank page of its size."""
+    from PIL import Image
+
     pdf, pdf_pages = open_pages(data, Config(password=password))
     try:
         images = []

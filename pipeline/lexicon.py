@@ -1,8 +1,9 @@
 """The lexicon behind hyphenation and encoding decisions: wordfreq's Zipf frequencies.
 
 Zipf 0 means "never seen"; everyday words sit at 3-6. Lookups are cached because reflow and
-repair ask about the same words many times. wordfreq reads a language's frequencies from an
-index on disk (``wordstore``) instead of loading the whole list into each process, and only the
+repair ask about the same words many times. The frequencies are read from an index on disk
+(``wordstore``) instead of loading the whole list into each process; most words are answered
+from it without loading wordfreq at all, the rest by wordfreq reading the same index. Only the
 commands that read documents import this module (``pipeline --version`` and ``--help`` do not).
 """
 
@@ -11,11 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
-
 from pipeline import wordstore
-
-wordstore.install()
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
@@ -62,7 +59,18 @@ def language_of_word(word: str, language: str | None = None) -> str:
 @lru_cache(maxsize=200_000)
 def zipf(word: str, lang: str | None = None) -> float:
     """Zipf frequency of ``word`` (case-folded) in ``lang``, guessed from its script if None."""
-    return zipf_frequency(word.lower(), lang or language_of_word(word))
+    lowered = word.lower()
+    language = lang or language_of_word(word)
+    answer = wordstore.plain_zipf(lowered, language)
+    return wordfreq_zipf(lowered, language) if answer is None else answer
+
+
+def wordfreq_zipf(word: str, lang: str) -> float:
+    """wordfreq's own answer, its lists read from the indexes (wordfreq loads on first use)."""
+    from wordfreq import zipf_frequency
+
+    wordstore.install()
+    return float(zipf_frequency(word, lang))
 
 
 def known_share(text: str, min_zipf: float = 1.0, language: str | None = None) -> float:

@@ -17,12 +17,14 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-
-from PIL import ImageFont
+from typing import TYPE_CHECKING
 
 from pipeline.config import Config
 from pipeline.cues import CUES
 from pipeline.models import Line, Origin
+
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 SENTENCE_END = re.compile(r"[.!?…:;]['\"»”’)]*$")
 
@@ -337,6 +339,8 @@ REFERENCE_SIZE = 100
 
 @lru_cache(maxsize=1)
 def _reference_font() -> ImageFont.FreeTypeFont | None:
+    from PIL import ImageFont  # plain text only: a PDF's lines have their own widths
+
     for path in REFERENCE_FONTS:
         if path.exists():
             return ImageFont.truetype(str(path), REFERENCE_SIZE)

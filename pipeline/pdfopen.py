@@ -16,7 +16,6 @@ import struct
 import zlib
 
 import pdfplumber
-import pypdfium2
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
@@ -98,6 +97,8 @@ def rewritten_by_pdfium(data: bytes, password: str | None = None) -> bytes | Non
     """The file as pdfium writes it back after reading it (its cross-reference table rebuilt
     from the objects it finds, its encryption kept), or None when pdfium finds no page
     either."""
+    import pypdfium2  # only for the rare file pdfminer cannot read: 0.03 s off every start
+
     try:
         document = pypdfium2.PdfDocument(data, password=password)
     except pypdfium2.PdfiumError:
