@@ -58,6 +58,13 @@ scanned (the fax-like Buravkin letter, a sheared typewritten page whose lines ti
 margin stands straight), and on dev scans tilted up to 0.4° it read the same words either way.
 At 1.8° (``skew.pdf``) the straightened page reads better."""
 COLOUR_MODES = frozenset({"RGB", "RGBX", "CMYK", "YCbCr", "LAB", "HSV"})
+CHROMA_REDUCTION = 8
+"""A page's colour is judged on a copy this many times smaller each way (a 300-dpi page in
+5 ms): colour is a property of areas, not of single pixels."""
+MIN_PAGE_CHROMA = 2.0
+"""Mean chroma (0-255) from which a page counts as colour. Measured at 300 dpi: grey scans and
+rendered grey PDF pages 0.0-0.1 (JPEG noise), the yellowed Belovezh pages 5.6-9.9, the
+photographed ``01_МФО`` letter 47."""
 
 
 def load_page_images(data: bytes, media_type: str) -> Iterator[Image.Image]:
@@ -185,23 +192,38 @@ def straighten(image: Image.Image) -> tuple[Image.Image, float]:
         return page, angle
     # Bilinear: half the time of bicubic on a 300-dpi page, and Tesseract binarises the result
     # anyway, so the finer interpolation buys nothing.
-    turned = page.rotate(-angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=WHITE)
+    # "white" rather than 255, which a colour page would take for red.
+    turned = page.rotate(-angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor="white")
     return turned, 0.0
 
 
 def for_tesseract(image: Image.Image) -> Image.Image:
-    """The image in grayscale as Tesseract would see it: a colour page by its darkest channel.
+    """The image as Tesseract should get it: a page printed or scanned in colour as it is
+    (RGB), any other in grayscale.
 
-    Tesseract binarises a colour page channel by channel and takes a pixel for ink when any
-    channel is dark; our luma copy lost words that way on old colour scans (Belovezh p1 and
-    p4: 0.900 and 0.907 of words known, against 0.914 and 0.932 read in colour and 0.914 and
-    0.932 by the darkest channel). Handing Tesseract the colour page itself costs it 1.5-1.9×
-    the time of a grayscale one.
+    Tesseract binarises a colour page channel by channel, and that reads coloured print and
+    tinted paper better than any one grey rendering of it: on the real scans, the photographed
+    letter ``01_МФО`` read 0.111 fewer known words by its darkest channel and the yellowed
+    Belovezh pages up to 0.007 fewer (``bench/ocr_quality_pages.md``). A colour page costs
+    Tesseract 1.5-1.9× the time of a grey one, so a page whose colour image holds only grey
+    (every rendered PDF page of a grey scan, most scanners' output) is made grey first
+    (``is_colourful``).
     """
     if image.mode not in COLOUR_MODES:
         return to_grayscale(image)
-    red, green, blue = image.convert("RGB").split()
-    return ImageChops.darker(ImageChops.darker(red, green), blue)
+    rgb = image.convert("RGB")
+    return rgb if is_colourful(rgb) else rgb.convert("L")
+
+
+def is_colourful(image: Image.Image) -> bool:
+    """Whether an RGB page holds colour: its mean chroma (the spread between its brightest and
+    darkest channel), on a copy reduced eightfold, reaches ``MIN_PAGE_CHROMA``."""
+    red, green, blue = image.reduce(CHROMA_REDUCTION).split()
+    brightest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
+    darkest = ImageChops.darker(ImageChops.darker(red, green), blue)
+    histogram = ImageChops.subtract(brightest, darkest).histogram()
+    pixels = sum(histogram)
+    return sum(level * count for level, count in enumerate(histogram)) >= MIN_PAGE_CHROMA * pixels
 
 
 def estimate_skew(image: Image.Image) -> float:

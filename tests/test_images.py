@@ -16,6 +16,7 @@ from pipeline.images import (
     estimate_skew,
     for_tesseract,
     image_dpi,
+    is_colourful,
     load_page_images,
     prepare_for_ocr,
     to_grayscale,
@@ -302,13 +303,39 @@ def test_prepare_for_ocr_leaves_a_slight_skew_to_tesseract() -> None:
     assert prepared.tobytes() == tilted.tobytes()
 
 
-def test_a_colour_page_is_seen_by_its_darkest_channel() -> None:
-    # Tesseract takes a colour pixel for ink when any channel is dark: blue ink on yellow paper
-    page = Image.new("RGB", (4, 1), (250, 240, 120))
-    page.putpixel((1, 0), (20, 30, 140))
-    gray = for_tesseract(page)
-    assert gray.mode == "L"
-    assert [gray.getpixel((x, 0)) for x in range(2)] == [120, 20]
+def test_a_colour_page_goes_to_tesseract_in_colour() -> None:
+    # Tesseract binarises each channel: blue ink on yellow paper reads better so than in grey.
+    page = Image.new("RGB", (80, 40), (250, 240, 120))
+    page.paste((20, 30, 140), (10, 10, 70, 30))
+    assert for_tesseract(page).mode == "RGB"
+
+
+def test_a_grey_page_in_an_rgb_image_goes_to_tesseract_in_grey() -> None:
+    # A rendered PDF page of a grey scan: RGB, every pixel grey. Grey costs Tesseract less.
+    grey = text_page()
+    page = grey.convert("RGB")
+    handed = for_tesseract(page)
+    assert handed.mode == "L"
+    assert handed.tobytes() == grey.tobytes()
+
+
+def test_a_little_jpeg_noise_does_not_make_a_page_colourful() -> None:
+    page = text_page().convert("RGB")
+    page.putpixel((0, 0), (255, 0, 0))  # one stray coloured pixel
+    assert not is_colourful(page)
+
+
+def test_a_straightened_colour_page_gets_white_corners() -> None:
+    tilted = (
+        text_page()
+        .convert("RGB")
+        .rotate(3.0, resample=Image.Resampling.BICUBIC, expand=True, fillcolor="white")
+    )
+    tinted = Image.blend(tilted, Image.new("RGB", tilted.size, (255, 220, 120)), 0.3)
+    prepared = prepare_for_ocr(tinted)
+    assert prepared.mode == "RGB"
+    assert prepared.size != tinted.size  # it was turned
+    assert prepared.getpixel((0, 0)) == (255, 255, 255)
 
 
 @pytest.mark.parametrize("mode", ["RGBA", "P", "1"])
