@@ -35,8 +35,9 @@ from pipeline.layout import Gutter, find_gutters
 from pipeline.lexicon import WORD, detect_language, known_share
 from pipeline.models import Box, Extraction, Line, Origin, Page
 from pipeline.pageprogress import page_done
+from pipeline.pagerender import PageDrawer
 from pipeline.parallel import bounded_map
-from pipeline.pdfopen import NO_PAGES, PDF_PARSE_ERRORS, close_pdf, open_pages
+from pipeline.pdfopen import NO_PAGES, PDF_PARSE_ERRORS, close_pdf, open_pages, page_drawer
 
 if TYPE_CHECKING:
     # Pillow loads with the first page that needs an image: a text layer needs none.
@@ -153,7 +154,8 @@ def extract_pdf(data: bytes, config: Config, read_image: PageReader | None = Non
             raise DocumentError(
                 f"PDF has {page_count} pages, more than the limit of {config.max_pages}"
             )
-        pages, warnings = _read_pages(pdf_pages, config, read_image)
+        with page_drawer(pdf) as drawer:
+            pages, warnings = _read_pages(pdf_pages, config, read_image, drawer)
     finally:
         close_pdf(pdf)
     if not pages:
@@ -162,19 +164,20 @@ def extract_pdf(data: bytes, config: Config, read_image: PageReader | None = Non
 
 
 def render_pdf_pages(data: bytes, dpi: int, password: str | None = None) -> list[Image.Image]:
-    """Every page drawn as an image at ``dpi`` (for the review page); a page pdfium cannot
+    """Every page drawn as an RGB image at ``dpi`` (for the review page); a page pdfium cannot
     draw is a blank page of its size."""
     from PIL import Image
 
     pdf, pdf_pages = open_pages(data, Config(password=password))
     try:
         images = []
-        for pdf_page in pdf_pages:
-            image, _problem = _render(pdf_page, dpi)
-            if image is None:
-                size = (round(pdf_page.width * dpi / 72), round(pdf_page.height * dpi / 72))
-                image = Image.new("RGB", size, "white")
-            images.append(image)
+        with page_drawer(pdf) as drawer:
+            for pdf_page in pdf_pages:
+                image, _problem = drawer.draw_or_explain(pdf_page.page_number - 1, dpi)
+                if image is None:
+                    size = (round(pdf_page.width * dpi / 72), round(pdf_page.height * dpi / 72))
+                    image = Image.new("RGB", size, "white")
+                images.append(image.convert("RGB"))
         return images
     finally:
         close_pdf(pdf)
@@ -184,14 +187,17 @@ def render_pdf_pages(data: bytes, dpi: int, password: str | None = None) -> list
 
 
 def _read_pages(
-    pdf_pages: Sequence[PdfPage], config: Config, read_image: PageReader | None
+    pdf_pages: Sequence[PdfPage],
+    config: Config,
+    read_image: PageReader | None,
+    drawer: PageDrawer,
 ) -> tuple[list[Page], list[str]]:
     """Every page in order; pages that need OCR are rendered here and read in worker threads."""
 
     def parsed() -> Iterator[tuple[Page, str | None, Image.Image | None]]:
         for number, pdf_page in enumerate(pdf_pages, start=1):
             if config.pages is None or number in config.pages:
-                yield _read_page(pdf_page, number, config, read_image is not None)
+                yield _read_page(pdf_page, number, config, drawer if read_image else None)
 
     def finish(item: tuple[Page, str | None, Image.Image | None]) -> tuple[Page, str | None]:
         page, warning, image = item
@@ -215,14 +221,6 @@ def _read_pages(
     return pages, warnings
 
 
-def _render(pdf_page: PdfPage, dpi: int) -> tuple[Image.Image | None, str | None]:
-    """The page as an image for OCR (pypdfium2 through pdfplumber), or why it could not be made."""
-    try:
-        return pdf_page.to_image(resolution=dpi).original, None
-    except Exception as exc:  # a page pdfium cannot draw stays unread; the document goes on
-        return None, f"cannot render the page for OCR: {explain(exc)}"
-
-
 def _ocr_outcome(read: Callable[[], Page], fallback: Page) -> tuple[Page, str | None]:
     """The OCR'd page with the reason OCR was chosen; on failure the page stays unread."""
     try:
@@ -236,10 +234,11 @@ def _ocr_outcome(read: Callable[[], Page], fallback: Page) -> tuple[Page, str | 
 
 
 def _read_page(
-    pdf_page: PdfPage, number: int, config: Config, can_ocr: bool
+    pdf_page: PdfPage, number: int, config: Config, drawer: PageDrawer | None
 ) -> tuple[Page, str | None, Image.Image | None]:
     """One page's lines and verdict, a warning when text was set aside or unreadable, and the
-    rendered image when the page is to be read by OCR instead."""
+    rendered image when the page is to be read by OCR instead (``drawer`` draws it; None when
+    there is no OCR)."""
     width, height = float(pdf_page.width), float(pdf_page.height)
     try:
         lines, problem, damage = _text_layer(pdf_page, number)
@@ -247,8 +246,8 @@ def _read_page(
             problem = FORCED_OCR
         image = None
         renderable = damage is None or not ran_out_of_memory(damage)
-        if can_ocr and problem is not None and config.ocr != "never" and renderable:
-            image, render_problem = _render(pdf_page, config.ocr_dpi)
+        if drawer is not None and problem is not None and config.ocr != "never" and renderable:
+            image, render_problem = drawer.draw_or_explain(pdf_page.page_number - 1, config.ocr_dpi)
             if render_problem:
                 problem = f"{problem}; {render_problem}"
     finally:

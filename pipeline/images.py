@@ -211,14 +211,13 @@ def for_tesseract(image: Image.Image) -> Image.Image:
     """
     if image.mode not in COLOUR_MODES:
         return to_grayscale(image)
-    rgb = image.convert("RGB")
-    return rgb if is_colourful(rgb) else rgb.convert("L")
+    return image.convert("RGB") if is_colourful(image) else image.convert("L")
 
 
 def is_colourful(image: Image.Image) -> bool:
-    """Whether an RGB page holds colour: its mean chroma (the spread between its brightest and
-    darkest channel), on a copy reduced eightfold, reaches ``MIN_PAGE_CHROMA``."""
-    red, green, blue = image.reduce(CHROMA_REDUCTION).split()
+    """Whether a colour page holds colour: its mean chroma (the spread between its brightest
+    and darkest channel), on a copy reduced eightfold, reaches ``MIN_PAGE_CHROMA``."""
+    red, green, blue = image.reduce(CHROMA_REDUCTION).convert("RGB").split()
     brightest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
     darkest = ImageChops.darker(ImageChops.darker(red, green), blue)
     histogram = ImageChops.subtract(brightest, darkest).histogram()

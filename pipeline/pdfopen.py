@@ -34,6 +34,7 @@ from pipeline.errors import (
     UnsupportedInputError,
 )
 from pipeline.failures import explain
+from pipeline.pagerender import PageDrawer
 from pipeline.pdffonts import FontReadingResourceManager
 
 PDF_MAGIC = b"%PDF-"
@@ -132,6 +133,12 @@ def _pages(pdf: PDF) -> list[PdfPage]:
         pages.append(page)
         doctop += float(page.height)
     return pages
+
+
+def page_drawer(pdf: PDF) -> PageDrawer:
+    """A drawer of the PDF's pages, from the bytes and password it was opened with."""
+    assert isinstance(pdf.stream, io.BytesIO)  # ``_plumber`` opens every PDF from its bytes
+    return PageDrawer(pdf.stream.getvalue(), pdf.password)
 
 
 def close_pdf(pdf: PDF) -> None:
