@@ -18,19 +18,18 @@ from itertools import pairwise
 from pipeline.config import Config
 from pipeline.dehyphenate import HyphenEvidence, ends_with_hyphen, join_lines
 from pipeline.formulas import is_closing, is_salutation
-from pipeline.measure import (
-    Layout,
+from pipeline.lineshape import (
     ends_sentence,
     fill,
     first_word,
     is_centred,
     is_indented,
-    measure_layout,
     next_word_would_fit,
     reach,
     starts_list_item,
     style_changes,
 )
+from pipeline.measure import Layout, measure_layout
 from pipeline.models import Line, Origin, Paragraph, RepairChange, RepairRecord
 
 SHORT_WITHOUT_PUNCT = 0.6

@@ -17,7 +17,7 @@ from pipeline.formulas import (
     is_vocative_line,
     signature_line_kind,
 )
-from pipeline.measure import starts_list_item
+from pipeline.lineshape import starts_list_item
 from pipeline.models import BodyParagraph, Kind, Line, Paragraph, Sections
 from pipeline.opening import is_preamble_line, split_opening, split_paragraph
 
