@@ -6,9 +6,9 @@ session and agenda items (in capitals) below; a wide gap closes it above the tit
 line it is neither preamble-shaped nor a title (a column of upper-case agenda items reads like a
 heading), and it may hold more paragraphs than a head is looked for among. It is found by its
 geometry: rows where two lines stand side by side, above the first body paragraph of the first
-page. It reaches down to the first wide gap below its last such row (without one, the columns run
-on into the text and nothing is taken); all of it is preamble, and the opening (title,
-salutation) is read from what follows.
+page. It reaches down to the first wide gap below its last such row, or to a salutation (without
+either, the columns run on into the text and nothing is taken); all of it is preamble, and the
+opening (title, salutation) is read from what follows.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import statistics
 from collections.abc import Sequence
 
 from pipeline.models import Box, Paragraph
-from pipeline.opening import first_body
+from pipeline.opening import first_body, is_vocative_paragraph
 
 MIN_COLUMN_ROWS = 2
 """Rows with two lines side by side that make a masthead (one such row is a reference number
@@ -72,8 +72,8 @@ def _gap(above: Paragraph, below: Paragraph) -> float:
 
 def masthead_length(paragraphs: Sequence[Paragraph]) -> int:
     """How many leading paragraphs form a masthead; 0 where there is none (no geometry, no
-    body paragraph on the first page, fewer than ``MIN_COLUMN_ROWS`` two-column rows, or no wide
-    gap between the last of them and the body)."""
+    body paragraph on the first page, fewer than ``MIN_COLUMN_ROWS`` two-column rows, or neither
+    a wide gap nor a salutation between the last of them and the body)."""
     body = first_body(tuple(paragraphs), _first_page_count(paragraphs))
     if not body:
         return 0
@@ -89,4 +89,6 @@ def masthead_length(paragraphs: Sequence[Paragraph]) -> int:
     for index in range(last + 1, body + 1):
         if _gap(paragraphs[index - 1], paragraphs[index]) >= MASTHEAD_GAP * height:
             return index
+        if is_vocative_paragraph(paragraphs[index]):
+            return index  # the salutation below a letter's two-column head is no masthead
     return 0  # no gap closes it: columns run on into the text (a page read across its columns)

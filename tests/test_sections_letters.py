@@ -274,3 +274,19 @@ def test_a_body_paragraph_opening_with_an_annex_reference_does_not_end_the_lette
     )
     paragraphs = (para(EN_BODY), para("(Signed) Jane Q. Morrow"), mention, para(EN_BODY_2))
     assert assign_sections(paragraphs).signature is None
+
+
+def test_a_salutation_closes_a_two_column_head_without_a_gap() -> None:
+    # A letter's head: reference beside recipient on two rows, the salutation at the same pitch.
+    paragraphs = [
+        one_line(boxed("No. 12/345", 60)),
+        one_line(boxed("The Chair of the Committee", 60, x0=330)),
+        one_line(boxed("Geneva, 4 March 2025", 60 + PITCH)),
+        one_line(boxed("on Transport Corridors", 60 + PITCH, x0=330)),
+        one_line(boxed("Dear Madam Chair,", 60 + 2 * PITCH)),
+        one_line(full(EN_BODY, 60 + 5 * PITCH)),
+    ]
+    assert masthead_length(paragraphs) == 4
+    sections = assign_sections(tuple(paragraphs))
+    assert sections.address == "Dear Madam Chair,"
+    assert [p.text for p in sections.body] == [EN_BODY]
