@@ -283,6 +283,15 @@ def _is_name(words: list[str]) -> bool:
     return len(capitalised) + len(particles) == len(words) and len(capitalised) >= 2
 
 
+def _without_rank(folded: str) -> str:
+    """A function without the rank words before it: "first deputy minister" → "deputy minister"."""
+    first, _, rest = folded.partition(" ")
+    while rest and first in CUES.signatory_qualifiers:
+        first, _, rest = rest.partition(" ")
+        folded = f"{first} {rest}" if rest else first
+    return folded
+
+
 def signature_line_kind(text: str) -> str | None:
     """What a signatory-block line is: "marker", "function", "dateline", "name", or None."""
     text = " ".join(text.split())
@@ -294,8 +303,9 @@ def signature_line_kind(text: str) -> str | None:
     words = _words(text)
     if len(words) > MAX_SIGNATURE_WORDS or text.endswith(("!", "?", ":", ";")):
         return None
-    if _starts_with_cue(folded, CUES.signatory_functions) and not SENTENCE_INSIDE.search(text):
-        return "function"
+    function = _without_rank(folded)
+    if _starts_with_cue(function, CUES.signatory_functions) and not SENTENCE_INSIDE.search(text):
+        return "function"  # "Permanent Representative", "First Deputy Minister J. Doe"
     if is_preamble_shaped(text) and YEAR.search(text):
         return "dateline"  # "New York, 21 January 2025"
     if _is_name([w for w in words if w.casefold() not in CUES.honorifics]):

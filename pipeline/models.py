@@ -203,6 +203,7 @@ class Sections:
     body: tuple[BodyParagraph, ...] = ()
     closing: str | None = None
     signature: str | None = None  # the signatory block after the closing, lines joined by "\n"
+    back_matter: tuple[str, ...] = ()  # lines after the signatory block: executor, cc, stamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +230,7 @@ class Metadata:
 class Region:
     """Where a part of the document other than a body paragraph sits on a page."""
 
-    role: str  # preamble | title | address | closing | signature
+    role: str  # preamble | title | address | closing | signature | back_matter
     text: str
     page: int
     box: Box | None
@@ -272,4 +273,4 @@ class Document:
         return to_text(self)
 
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"

@@ -15,6 +15,7 @@ import statistics
 from dataclasses import dataclass
 
 from pipeline.formulas import is_byline, is_preamble_shaped, is_vocative_line, opens_topic
+from pipeline.lineshape import starts_list_item
 from pipeline.models import Line, Origin, Paragraph
 
 HEAD_SEARCH_LIMIT = 24
@@ -34,6 +35,8 @@ OCR_TITLE_SIZE_SHARE = 0.95
 (measured on scans: titles 0.98-1.09 of the body size, preamble lines 0.82-0.91)."""
 EXPLICIT_END = re.compile(r"[,!:;.]$")
 SENTENCE_END = re.compile(r"[.!?:;…]['\"»”’)]*$")
+SENTENCE_FINAL = re.compile(r"(?:[!?;]|(?<!\s\w)\.)$")
+"""A sentence's last character; "г." and "р." after a date are abbreviations."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +51,11 @@ def is_preamble_line(text: str) -> bool:
     """Issuer, document code, date, language note, recipient: the shapes of a preamble.
 
     A preamble line is a label, not a sentence: a text ending like a sentence with more than
-    a few words ("Делегация считает, что ...") is body text whatever its first word.
+    a few words ("Делегация считает, что ...") is body text whatever its first word. A full
+    stop after a one-letter word closes an abbreviation ("… 5 марта 2025 г."), not a sentence.
     """
     text = " ".join(text.split())
-    if len(text.split()) > MAX_PREAMBLE_SENTENCE_WORDS and re.search(r"[.!?;]$", text):
+    if len(text.split()) > MAX_PREAMBLE_SENTENCE_WORDS and SENTENCE_FINAL.search(text):
         return False
     return is_preamble_shaped(text) or is_byline(text)
 
@@ -74,12 +78,32 @@ def looks_like_body(paragraph: Paragraph) -> bool:
     return not is_preamble_line(text) and not is_vocative_paragraph(paragraph)
 
 
-def head_end(paragraphs: tuple[Paragraph, ...]) -> int:
-    """Index of the first body paragraph (the head is everything before it)."""
-    for index, paragraph in enumerate(paragraphs[:HEAD_SEARCH_LIMIT]):
-        if looks_like_body(paragraph):
+def introduces_list(paragraph: Paragraph, following: Paragraph | None) -> bool:
+    """A sentence ending in a colon with a list after it ("I have the honour to transmit:" then
+    "(a) …") is running text, however short: a heading is not followed by list items."""
+    text = paragraph.text.rstrip()
+    return (
+        following is not None
+        and text.endswith(":")
+        and len(text.split()) >= MIN_TITLE_WORDS
+        and starts_list_item(following.text)
+        and not is_preamble_line(text)
+    )
+
+
+def first_body(paragraphs: tuple[Paragraph, ...], limit: int = HEAD_SEARCH_LIMIT) -> int | None:
+    """Index of the first body paragraph among the first ``limit``; None if there is none."""
+    for index, paragraph in enumerate(paragraphs[:limit]):
+        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
+        if looks_like_body(paragraph) or introduces_list(paragraph, following):
             return index
-    return 0  # no running text near the top: nothing is taken for a head
+    return None
+
+
+def head_end(paragraphs: tuple[Paragraph, ...]) -> int:
+    """Index of the first body paragraph (the head is everything before it); 0 when there is
+    no running text near the top: nothing is then taken for a head."""
+    return first_body(paragraphs) or 0
 
 
 def _leading_vocative_lines(paragraph: Paragraph) -> int:

@@ -103,8 +103,8 @@ def _pieces(value: str | None) -> set[str]:
 
 
 def locate_regions(paragraphs: Sequence[Paragraph], sections: Sections) -> tuple[Region, ...]:
-    """Boxes of the preamble, title, address, closing and signature, found as the paragraphs
-    (outside the body) whose text those sections hold."""
+    """Boxes of the preamble, title, address, closing, signature and back matter, found as the
+    paragraphs (outside the body) whose text those sections hold."""
     body_lines = {id(line) for p in sections.body for line in p.lines}
     roles = (
         ("preamble", set(sections.preamble)),
@@ -112,6 +112,7 @@ def locate_regions(paragraphs: Sequence[Paragraph], sections: Sections) -> tuple
         ("address", _pieces(sections.address)),
         ("closing", _pieces(sections.closing)),
         ("signature", _pieces(sections.signature)),
+        ("back_matter", set(sections.back_matter)),
     )
     regions: list[Region] = []
     for paragraph in paragraphs:

@@ -47,7 +47,7 @@ def parse_formats(value: str) -> tuple[str, ...]:
 class Block:
     """One paragraph of the rendered text and the section it belongs to."""
 
-    role: str  # preamble | title | address | body | closing | signature
+    role: str  # preamble | title | address | body | closing | signature | back_matter
     text: str
     paragraph: int | None = None  # index into the body
     kind: Kind | None = None
@@ -70,6 +70,8 @@ def text_blocks(document: Document) -> list[Block]:
         blocks.extend(Block("closing", part) for part in s.closing.split("\n") if part.strip())
     if s.signature:
         blocks.append(Block("signature", s.signature))
+    if s.back_matter:
+        blocks.append(Block("back_matter", "\n".join(s.back_matter)))
     return blocks
 
 
@@ -132,8 +134,8 @@ def hard_breaks(text: str) -> str:
 
 
 def front_matter(document: Document) -> str:
-    """YAML front matter with the metadata and the preamble (values as JSON strings, which
-    YAML reads as they are)."""
+    """YAML front matter with the metadata, the preamble and the back matter (values as JSON
+    strings, which YAML reads as they are)."""
     fields: list[str] = []
     for name, value in metadata_values(document.metadata):
         fields.append(f"{name}: {json.dumps(value, ensure_ascii=False)}")
@@ -144,11 +146,13 @@ def front_matter(document: Document) -> str:
         )
     if document.language:
         fields.append(f"language: {json.dumps(document.language)}")
-    if document.sections.preamble:
-        fields.append("preamble:")
-        fields.extend(
-            f"  - {json.dumps(line, ensure_ascii=False)}" for line in document.sections.preamble
-        )
+    for name, lines in (
+        ("preamble", document.sections.preamble),
+        ("back_matter", document.sections.back_matter),
+    ):
+        if lines:
+            fields.append(f"{name}:")
+            fields.extend(f"  - {json.dumps(line, ensure_ascii=False)}" for line in lines)
     return "---\n" + "\n".join(fields) + "\n---" if fields else ""
 
 
@@ -168,7 +172,7 @@ def to_markdown(document: Document) -> str:
     """Markdown: front matter, the title as a heading, then salutation, body, closing, signature."""
     parts = [front_matter(document)] if front_matter(document) else []
     for block in text_blocks(document):
-        if block.role == "preamble":
+        if block.role in ("preamble", "back_matter"):
             continue  # in the front matter
         if block.role == "title":
             parts.append("# " + escape_markdown(" ".join(block.text.split())))
@@ -274,6 +278,7 @@ def document_dict(document: Document, version: str, config: str | None) -> dict[
         "body": body_dicts(document),
         "closing": s.closing,
         "signature": s.signature,
+        "back_matter": list(s.back_matter),
         "regions": [
             {"role": r.role, "text": r.text, "page": r.page, "box": box_dict(r.box)}
             for r in document.regions

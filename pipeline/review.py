@@ -43,6 +43,7 @@ ROLE_COLOURS = {
     "body": "#1e63d6",
     "closing": "#2e7d32",
     "signature": "#ef6c00",
+    "back_matter": "#6d4c41",
     "furniture": "#757575",
     "low": "#d50000",
 }
@@ -120,6 +121,8 @@ def section_refs(document: DocumentModel) -> dict[str, tuple[str, str]]:
     ):
         if text:
             refs[role] = (role, text)
+    for index, line in enumerate(document.back_matter):
+        refs[f"back_matter{index}"] = ("back_matter", line)
     return refs
 
 
@@ -240,6 +243,9 @@ def text_html(document: DocumentModel) -> Iterator[str]:
     for role in ("closing", "signature"):
         if role in refs:
             yield _text_element("p", role, role, refs[role][1])
+    for ref, (role, text) in refs.items():
+        if role == "back_matter":
+            yield _text_element("p", ref, role, text, 'class="small" ')
     if document.furniture:
         yield "<h3>Furniture</h3>"
         for index, item in enumerate(document.furniture):

@@ -124,7 +124,7 @@ class MetadataModel(_Model):
 class RegionModel(_Model):
     """Where a part of the document other than a body paragraph sits on a page."""
 
-    role: Literal["preamble", "title", "address", "closing", "signature"] = Field(
+    role: Literal["preamble", "title", "address", "closing", "signature", "back_matter"] = Field(
         description="The section the text belongs to."
     )
     text: str = Field(description="The paragraph of that section found there.")
@@ -263,7 +263,7 @@ class DocumentModel(_Model):
 
     model_config = ConfigDict(title="Cleaned statement", json_schema_extra={"$id": SCHEMA_ID})
 
-    schema_version: Literal["1.1"] = Field(description="Version of this output format.")
+    schema_version: Literal["1.2"] = Field(description="Version of this output format.")
     source: SourceModel = Field(description="The input: path, hash, size, type, pages, encoding.")
     status: Status = Field(
         description="ok; partial (some pages unreadable, see warnings); failed (see error)."
@@ -288,8 +288,13 @@ class DocumentModel(_Model):
         description="The signatory block printed after the closing (name, function, "
         "'(Signed)'), lines joined with a newline; null when there is none."
     )
+    back_matter: list[str] = Field(
+        description="Lines after the signatory block, as set: the executor's note and contacts, "
+        "a distribution list, an enclosure note, a registration or e-signature stamp."
+    )
     regions: list[RegionModel] = Field(
-        description="Boxes of the preamble, title, address, closing and signature on their pages."
+        description="Boxes of the preamble, title, address, closing, signature and back matter "
+        "on their pages."
     )
     furniture: list[FurnitureModel] = Field(
         description="Running headers, footers and page numbers moved out of the text."

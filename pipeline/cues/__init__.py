@@ -9,7 +9,11 @@ The groups (each documented by a ``_doc`` entry in the files):
   betray a clause rather than an address, patronymic endings);
 - ``closing``: closing formulas by function (thanks, request, complimentary close, valediction,
   wish), as regular expressions;
-- ``signature``: signature markers and the functions a signatory signs with;
+- ``signature``: signature markers, the functions a signatory signs with and the rank words
+  before a function ("First Deputy Minister");
+- ``annex``: the heading that opens an annex after a covering letter;
+- ``back_matter``: labels of the lines after a letter's signatory block (executor and contacts,
+  distribution, enclosure note); ``contact`` (common): e-mail, web and telephone shapes;
 - ``preamble_patterns``: the shapes of head lines (issuer, document code, date, labels);
 - ``byline_patterns``: a speech named by its speaker ("Statement by the Delegation of …"), which
   is preamble above a title and the title where nothing follows it;
@@ -45,6 +49,10 @@ class Cues:
     closing: dict[str, tuple[re.Pattern[str], ...]]  # function → patterns
     signature_markers: tuple[str, ...]
     signatory_functions: tuple[str, ...]  # casefolded prefixes
+    signatory_qualifiers: frozenset[str]  # casefolded rank words ("first", "перша")
+    annex_headings: tuple[re.Pattern[str], ...]
+    back_matter_labels: tuple[str, ...]  # casefolded line openings ("cc", "вик.")
+    contact_patterns: tuple[re.Pattern[str], ...]
 
 
 def _merge(into: dict[str, Any], data: dict[str, Any]) -> None:
@@ -88,6 +96,12 @@ def _load() -> Cues:
         },
         signature_markers=_folded(signature["markers"]),
         signatory_functions=_folded(signature["functions"]),
+        signatory_qualifiers=frozenset(w.casefold() for w in signature["qualifiers"]),
+        annex_headings=tuple(re.compile(p, re.IGNORECASE) for p in merged["annex"]["headings"]),
+        back_matter_labels=_folded(
+            [label for labels in merged["back_matter"].values() for label in labels]
+        ),
+        contact_patterns=tuple(re.compile(p) for p in merged["contact"]["patterns"]),
     )
 
 
