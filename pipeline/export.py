@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS documents (
     closing TEXT,
     signature TEXT,
     preamble TEXT NOT NULL,             -- JSON list of lines
+    back_matter TEXT NOT NULL DEFAULT '[]', -- JSON list of lines after the signature
     symbol TEXT,
     date TEXT,                          -- ISO 8601
     year INTEGER,
@@ -128,7 +129,20 @@ def connect(database: Path) -> sqlite3.Connection:
         raise OutputNotWritableError(f"cannot open {database}: {exc}") from exc
     connection.execute("PRAGMA foreign_keys = ON")
     connection.executescript(SCHEMA_SQL)
+    _add_missing_columns(connection)
     return connection
+
+
+ADDED_COLUMNS = {"back_matter": "TEXT NOT NULL DEFAULT '[]'"}
+"""Columns of ``documents`` newer than the first corpus databases (schema 1.2's back matter):
+a database exported by an earlier version gains them, its rows keeping the default."""
+
+
+def _add_missing_columns(connection: sqlite3.Connection) -> None:
+    present = {row[1] for row in connection.execute("PRAGMA table_info(documents)")}
+    for name, declaration in ADDED_COLUMNS.items():
+        if name not in present:
+            connection.execute(f"ALTER TABLE documents ADD COLUMN {name} {declaration}")
 
 
 def export_results(out_dir: Path, database: Path) -> ExportSummary:
@@ -181,9 +195,9 @@ def insert_document(
     date = _value(meta.date)
     cursor = connection.execute(
         "INSERT INTO documents (path, result, result_sha256, sha256, media_type, pages, status,"
-        " language, title, address, closing, signature, preamble, symbol, date, year, place,"
-        " issuer, original_language, metadata, error)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " language, title, address, closing, signature, preamble, back_matter, symbol, date,"
+        " year, place, issuer, original_language, metadata, error)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             document.source.path,
             result,
@@ -198,6 +212,7 @@ def insert_document(
             document.closing,
             document.signature,
             json.dumps(document.preamble, ensure_ascii=False),
+            json.dumps(document.back_matter, ensure_ascii=False),
             _value(meta.symbol),
             date,
             int(date[:4]) if date else None,

@@ -29,7 +29,7 @@ from PIL import Image
 from pytesseract import Output, TesseractError, TesseractNotFoundError
 
 from pipeline.errors import MissingDependencyError, UsageError
-from pipeline.images import for_tesseract, straighten, to_grayscale
+from pipeline.images import densest_band, for_tesseract, straighten, to_grayscale
 from pipeline.models import Page
 from pipeline.ocr_words import (
     Word,
@@ -73,6 +73,11 @@ letters stay large enough to classify, and OSD's layout analysis is four times c
 SCRIPT_SAMPLE_CHARACTERS = 20
 """Characters OSD classifies before it answers (Tesseract's default is 50, five times that at
 most). Measured on dev and real scans: the same script with 20, at half the time."""
+SCRIPT_BAND_SHARE = 1 / 6
+"""OSD first sees only the band of this share of the page's height that holds the most ink
+(five or six lines of text): its layout analysis then costs a third less (0.30 against 0.45 s
+of CPU on a dev page, the same script and confidence). A band where it finds too little falls
+back to the whole page."""
 
 PAGE_TIMEOUT_SECONDS = 300
 """A Tesseract run on one page that takes longer than this is stopped (a page needs seconds)."""
@@ -209,17 +214,17 @@ class TesseractEngine:
     def detect_script(self, image: Image.Image, *, dpi: float) -> Script | None:
         """The page's script by Tesseract's OSD, or None when OSD finds too little text.
 
-        Cheap by design, a tenth of a reading: OSD sees the page at half resolution, not
-        deskewed, and classifies only SCRIPT_SAMPLE_CHARACTERS characters. Measured CPU seconds
-        on 300-dpi pages: a reading 4-5.5, full OSD 1.0-1.3, this 0.5.
+        Cheap by design, a fifteenth of a reading: OSD sees the page's densest band at half
+        resolution, not deskewed, and classifies only SCRIPT_SAMPLE_CHARACTERS characters.
+        Measured CPU seconds on 300-dpi pages: a reading 4-5.5, full OSD 1.0-1.3, OSD of the
+        half-resolution page 0.45, of its densest band 0.3.
         """
-        gray = to_grayscale(image)
-        small = gray.reduce(SCRIPT_DETECTION_REDUCTION)
-        osd = self._osd(
-            small,
-            dpi / SCRIPT_DETECTION_REDUCTION,
-            f"-c min_characters_to_try={SCRIPT_SAMPLE_CHARACTERS}",
-        )
+        small = to_grayscale(image).reduce(SCRIPT_DETECTION_REDUCTION)
+        options = f"-c min_characters_to_try={SCRIPT_SAMPLE_CHARACTERS}"
+        small_dpi = dpi / SCRIPT_DETECTION_REDUCTION
+        osd = self._osd(densest_band(small, SCRIPT_BAND_SHARE), small_dpi, options)
+        if osd is None or not osd.get("script"):
+            osd = self._osd(small, small_dpi, options)
         if osd is None or not osd.get("script"):
             return None
         return Script(str(osd["script"]), float(str(osd.get("script_conf", 0.0))))

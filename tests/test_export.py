@@ -138,3 +138,45 @@ def test_a_file_that_is_no_result_is_left_out(run_out: Path, tmp_path: Path) -> 
 def test_export_of_a_missing_folder_is_no_input(tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", str(tmp_path / "nope"), "--sqlite", "x.db"])
     assert result.exit_code == ExitCode.NO_INPUT
+
+
+def test_back_matter_reaches_the_corpus(run_out: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(run_out, out)
+    seed_path = out / "seed.json"
+    seed = json.loads(seed_path.read_bytes())
+    seed["back_matter"] = ["Исп. И.И. Иванов", "+7 495 000-00-00"]
+    seed_path.write_text(json.dumps(seed, ensure_ascii=False), encoding="utf-8")
+    database = tmp_path / "corpus.db"
+    export_results(out, database)
+    with sqlite3.connect(database) as connection:
+        stored = connection.execute(
+            "SELECT back_matter FROM documents WHERE path = 'seed.txt'"
+        ).fetchone()[0]
+    assert json.loads(stored) == ["Исп. И.И. Иванов", "+7 495 000-00-00"]
+
+
+def test_a_corpus_exported_before_back_matter_existed_gains_the_column(
+    run_out: Path, tmp_path: Path
+) -> None:
+    database = tmp_path / "corpus.db"
+    with sqlite3.connect(database) as connection:  # documents as the first version made it
+        connection.execute(
+            "CREATE TABLE documents (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
+            " result TEXT NOT NULL, result_sha256 TEXT NOT NULL, sha256 TEXT NOT NULL,"
+            " media_type TEXT NOT NULL, pages INTEGER NOT NULL, status TEXT NOT NULL,"
+            " language TEXT, title TEXT, address TEXT, closing TEXT, signature TEXT,"
+            " preamble TEXT NOT NULL, symbol TEXT, date TEXT, year INTEGER, place TEXT,"
+            " issuer TEXT, original_language TEXT, metadata TEXT NOT NULL, error TEXT)"
+        )
+        connection.execute(
+            "INSERT INTO documents (path, result, result_sha256, sha256, media_type, pages,"
+            " status, preamble, metadata) VALUES ('old.pdf', 'old.json', 'x', 'y',"
+            " 'application/pdf', 1, 'ok', '[]', '{}')"
+        )
+    summary = export_results(run_out, database)
+    assert summary.added == 3
+    with sqlite3.connect(database) as connection:
+        rows = dict(connection.execute("SELECT path, back_matter FROM documents").fetchall())
+    assert rows["old.pdf"] == "[]"
+    assert len(rows) == 4

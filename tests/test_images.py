@@ -13,6 +13,7 @@ from pipeline.errors import DamagedDocumentError, EmptyInputError, UnsupportedIn
 from pipeline.images import (
     MAX_PAGE_PIXELS,
     MIN_SKEW_TO_CORRECT,
+    densest_band,
     estimate_skew,
     for_tesseract,
     image_dpi,
@@ -352,3 +353,18 @@ def test_prepare_for_ocr_leaves_a_straight_page_unturned() -> None:
 
     assert prepared.size == page.size
     assert prepared.tobytes() == page.tobytes()
+
+
+def test_the_densest_band_is_where_the_text_is() -> None:
+    # A letter: a few lines at the foot of an otherwise empty page.
+    text = text_page(lines=4)
+    page = Image.new("L", (text.width, 3000), "white")
+    page.paste(text, (0, 2400))
+    band = densest_band(page, 1 / 6)
+
+    def ink(image: Image.Image) -> int:
+        return sum(image.histogram()[:128])
+
+    assert band.width == page.width
+    assert band.height == pytest.approx(500, abs=8)
+    assert ink(band) == ink(page)  # every line of text is in it
