@@ -136,13 +136,14 @@ def run(
     Inputs unchanged since their result was written are skipped (see --force); a run that
     was stopped (Ctrl-C, kill, a crash) finishes the rest when started again.
     """
-    from pipeline.batch import default_max_memory_mb, default_workers, plan_run, run_batch
-    from pipeline.output import to_jsonl
-    from pipeline.progress import RunReport
     from pipeline.workers import Limits, start_pool_early
 
     if executor is Executor.LOCAL:
-        start_pool_early()
+        start_pool_early()  # first: the server's import of the stages overlaps all that follows
+    from pipeline.batch import default_max_memory_mb, default_workers, plan_run, run_batch
+    from pipeline.output import to_jsonl
+    from pipeline.progress import RunReport
+
     _set_log_level(log_level)
     workers = workers or default_workers()
     # Cores left over by the document workers go to the pages of one scanned document; a Dask
