@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import wordstore
+from pipeline import entry, wordstore
 from tests import faults
 
 HEAVY_LIBRARIES = (
@@ -30,7 +30,7 @@ bare ``PIL`` package, a few names, is no image library yet)."""
 LOADED_AFTER = """
 import json, sys
 sys.argv = ["pipeline", *json.loads(sys.argv[1])]
-from pipeline.cli import main
+from pipeline.entry import main  # what the ``pipeline`` script runs
 try:
     main()
 except SystemExit:
@@ -88,3 +88,23 @@ def test_the_package_names_load_on_first_use() -> None:
     assert set(pipeline.__all__) <= set(dir(pipeline))
     with pytest.raises(AttributeError):
         _ = pipeline.no_such_name  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "starts"),
+    [
+        (["run"], True),
+        (["run", "input", "--out", "output", "--force"], True),
+        (["run", "--help"], False),
+        (["run", "input", "-h"], False),
+        (["run", "input", "--executor", "dask"], False),
+        (["run", "input", "--executor=dask"], False),
+        (["clean", "statement.pdf"], False),
+        (["--version"], False),
+        ([], False),
+    ],
+)
+def test_only_a_local_run_starts_its_pool_before_the_command_line_loads(
+    arguments: list[str], starts: bool
+) -> None:
+    assert entry.starts_a_local_pool(arguments) is starts
