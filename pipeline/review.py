@@ -253,6 +253,11 @@ def text_html(document: DocumentModel) -> Iterator[str]:
                 f'<p class="small" data-ref="f{index}" style="{_colour("furniture")}">'
                 f"page {item.page}, {item.role.value}: {html.escape(item.text)}</p>"
             )
+    if document.noise:
+        # Lines set aside as scanner noise have no box to draw; they are listed, never hidden.
+        yield "<h3>Noise</h3>"
+        for line in document.noise:
+            yield f'<p class="small noise">page {line.page}: {html.escape(line.text)}</p>'
     yield from metadata_html(document)
 
 

@@ -15,7 +15,8 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.review import BOX_PADDING, PAGE_WIDTH_PX, ROLE_COLOURS
+from pipeline.review import BOX_PADDING, PAGE_WIDTH_PX, ROLE_COLOURS, text_html
+from pipeline.schema import DocumentModel
 from tests.browser import CHROMIUM, dump_dom, screenshot
 from tests.pdfgen import GeneratedStatement
 
@@ -218,3 +219,14 @@ def test_review_of_a_text_pdf_shows_every_page(
     assert html.count('src="data:image/png;base64,') == pages
     assert html.count('<figure class="page"') == pages
     assert html.count('data-role="body"') >= len(en_statement_pdf.expected.body)
+
+
+def test_noise_lines_are_listed_on_the_page(reviewed: tuple[Path, dict[str, Any]]) -> None:
+    # Scanner noise has no box to frame: the page lists it, as it lists furniture.
+    _page, result = reviewed
+    noisy = {**result, "noise": [{"text": "ae | <=", "page": 2}, {"text": "==", "page": 1}]}
+    listed = "".join(text_html(DocumentModel.model_validate(noisy)))
+    assert "<h3>Noise</h3>" in listed
+    assert "page 2: ae | &lt;=" in listed
+    assert "page 1: ==" in listed
+    assert "<h3>Noise</h3>" not in "".join(text_html(DocumentModel.model_validate(result)))
