@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.cues import CUES
 from pipeline.formulas import (
@@ -60,14 +60,23 @@ class Ending:
 
 
 def split_letter_end(paragraphs: Sequence[Paragraph]) -> Ending:
-    """Closing, signature and back matter of the letter; annexes after it stay in the body."""
+    """Closing, signature and back matter of the letter; annexes after it stay in the body.
+
+    Where the first annex heading follows a signed letter, the letter ends there; otherwise the
+    whole document is the letter."""
     height = line_height(paragraphs)
-    annex = covering_letter_end(paragraphs, height)
-    letter = list(paragraphs[:annex] if annex is not None else paragraphs)
-    annexes = tuple(paragraphs[annex:]) if annex is not None else ()
-    rest, back_matter = split_back_matter(letter, height)
+    annex = first_annex(paragraphs)
+    if annex is not None:
+        letter = _letter_ending(paragraphs[:annex], height)
+        if letter.signature is not None:
+            return replace(letter, body=letter.body + tuple(paragraphs[annex:]))
+    return _letter_ending(paragraphs, height)
+
+
+def _letter_ending(paragraphs: Sequence[Paragraph], height: float | None) -> Ending:
+    rest, back_matter = split_back_matter(list(paragraphs), height)
     body, closing, signature = split_ending(rest)
-    return Ending(tuple(body) + annexes, closing, signature, back_matter)
+    return Ending(tuple(body), closing, signature, back_matter)
 
 
 # --- annexes -------------------------------------------------------------------------------
@@ -94,14 +103,12 @@ def opens_annex(paragraph: Paragraph) -> bool:
     return len(first.split()) <= MAX_BARE_ANNEX_WORDS and is_annex_heading(first)
 
 
-def covering_letter_end(paragraphs: Sequence[Paragraph], height: float | None) -> int | None:
-    """Index of the first annex heading where the paragraphs before it end with a signatory
-    block (after any back matter); None when the document has no annex after a signed letter."""
-    for index, paragraph in enumerate(paragraphs):
-        if index and opens_annex(paragraph):
-            letter, _ = split_back_matter(list(paragraphs[:index]), height)
-            return index if split_ending(letter)[2] is not None else None
-    return None
+def first_annex(paragraphs: Sequence[Paragraph]) -> int | None:
+    """Index of the first annex heading after the document's first paragraph, if any."""
+    return next(
+        (index for index, paragraph in enumerate(paragraphs) if index and opens_annex(paragraph)),
+        None,
+    )
 
 
 # --- back matter ---------------------------------------------------------------------------

@@ -170,7 +170,8 @@ def metadata_values(metadata: Metadata) -> list[tuple[str, str]]:
 
 def to_markdown(document: Document) -> str:
     """Markdown: front matter, the title as a heading, then salutation, body, closing, signature."""
-    parts = [front_matter(document)] if front_matter(document) else []
+    front = front_matter(document)
+    parts = [front] if front else []
     for block in text_blocks(document):
         if block.role in ("preamble", "back_matter"):
             continue  # in the front matter
