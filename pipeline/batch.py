@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.bookkeeping import (
@@ -119,9 +120,12 @@ def run_batch(
     if executor is not None:
         results = executor(todo, config)
     elif runs_in_process(tasks, workers, limits):
-        results = run_in_process(todo, config, work, limits, on_page)
+        alone = pages_take_spare_cores(config, 1)  # one document at a time here
+        results = run_in_process(todo, alone, work, limits, on_page)
     else:
-        results = run_isolated(todo, config, min(workers, len(tasks)), limits, work, on_page)
+        used = min(workers, len(tasks))
+        pages_config = pages_take_spare_cores(config, used)
+        results = run_isolated(todo, pages_config, used, limits, work, on_page)
     # closing(): on Ctrl-C or an error the workers are stopped now, not when garbage-collected.
     try:
         with closing(results):
@@ -135,6 +139,13 @@ def run_batch(
         raise
     index_path = write_index(out_dir, recorder.index())
     return recorder.summary(index_path)
+
+
+def pages_take_spare_cores(config: Config, used: int) -> Config:
+    """``config`` for a run that reads ``used`` documents at a time: the cores no document
+    worker uses go to the pages of each (a single scan in a batch is read two pages at a time
+    on two cores, not one)."""
+    return replace(config, page_workers=max(config.page_workers, default_workers() // max(1, used)))
 
 
 def iter_documents(

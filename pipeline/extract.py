@@ -36,15 +36,17 @@ from pipeline.lexicon import WORD, detect_language, known_share
 from pipeline.models import Box, Extraction, Line, Origin, Page
 from pipeline.pageprogress import page_done
 from pipeline.pagerender import PageDrawer
-from pipeline.parallel import bounded_map
+from pipeline.parallel import bounded_map, page_threads
 from pipeline.pdfopen import NO_PAGES, PDF_PARSE_ERRORS, close_pdf, open_pages, page_drawer
 
 if TYPE_CHECKING:
     # Pillow loads with the first page that needs an image: a text layer needs none.
     from PIL import Image
 
-PageReader = Callable[["Image.Image", int], Page]
-"""Reads one rendered page image (and its page number) by OCR."""
+PageReader = Callable[["Image.Image", int], Callable[[], Page]]
+"""Reads one rendered page image (and its page number) by OCR, in any thread; what it returns
+gives the page when called in page order (``ocr_document``: a page's reading may depend on the
+pages before it)."""
 
 USABLE_LAYER = "usable text layer"
 FORCED_OCR = "OCR requested for every page (--ocr always)"
@@ -199,11 +201,18 @@ def _read_pages(
             if config.pages is None or number in config.pages:
                 yield _read_page(pdf_page, number, config, drawer if read_image else None)
 
-    def finish(item: tuple[Page, str | None, Image.Image | None]) -> tuple[Page, str | None]:
+    def finish(
+        item: tuple[Page, str | None, Image.Image | None],
+    ) -> tuple[Page, str | None, Callable[[], Page] | None]:
         page, warning, image = item
         if image is None or read_image is None:
-            return page, warning
-        return _ocr_outcome(lambda: read_image(image, page.number), page)
+            return page, warning, None
+        try:
+            return page, None, read_image(image, page.number)
+        except PipelineError:
+            raise  # a missing Tesseract or language pack stops the run, not just this page
+        except Exception as exc:  # Tesseract failed on this page: the others still count
+            return (*_ocr_failure(page, exc), None)
 
     pages: list[Page] = []
     warnings: list[str] = []
@@ -212,8 +221,10 @@ def _read_pages(
         if config.pages is None
         else len(set(config.pages) & set(range(1, len(pdf_pages) + 1)))
     )
-    for future in bounded_map(finish, parsed(), config.page_workers):
-        page, warning = future.result()
+    for future in bounded_map(finish, parsed(), page_threads(config.page_workers)):
+        page, warning, settle = future.result()
+        if settle is not None:
+            page, warning = _ocr_outcome(settle, page)
         pages.append(page)
         page_done(len(pages), total)
         if warning:
@@ -228,9 +239,14 @@ def _ocr_outcome(read: Callable[[], Page], fallback: Page) -> tuple[Page, str | 
     except PipelineError:
         raise  # a missing Tesseract or language pack stops the run, not just this page
     except Exception as exc:  # Tesseract failed on this page: the others still count
-        reason = f"OCR failed: {explain(exc)}"
-        return replace(fallback, reason=reason), f"page {fallback.number}: {reason}"
+        return _ocr_failure(fallback, exc)
     return replace(page, number=fallback.number, reason=fallback.reason), None
+
+
+def _ocr_failure(fallback: Page, exc: Exception) -> tuple[Page, str]:
+    """The page left unread, and the warning that says why."""
+    reason = f"OCR failed: {explain(exc)}"
+    return replace(fallback, reason=reason), f"page {fallback.number}: {reason}"
 
 
 def _read_page(

@@ -192,7 +192,8 @@ class ScriptMemory:
 
     Script detection costs a fifth of a reading; a document rarely changes script, and a page
     that does is caught by the reading itself (a Latin reading the lexicon cannot read is read
-    again with every language). Advisory only, so pages read in parallel may share one.
+    again with every language). Pages read in parallel share it through ``ocr_document``, which
+    keeps what reading them in order gives.
     """
 
     def __init__(self) -> None:
@@ -215,29 +216,46 @@ def read_by_script(
 ) -> Page:
     """OCR one page image with the allowed languages that fit its script (module docstring)."""
     memory = memory or ScriptMemory()
-    page = _read_by_script(engine, image, number, dpi, lang, memory)
+    latin_page = script_decision(engine, image, number, dpi, lang, memory.latin)
+    page = read_as(engine, image, number, dpi, lang, latin_page)
     memory.remember(page)
     return page
 
 
-def _read_by_script(
+def script_decision(
     engine: OcrEngine,
     image: Image.Image,
     number: int,
     dpi: float,
     lang: str,
-    memory: ScriptMemory,
+    known: bool | None,
+) -> bool | None:
+    """Whether the page is read with the Latin languages alone: as the earlier pages read
+    (``known``), else as OSD sees it. None when the allowed languages have no Latin-only
+    subset, so that the page's script does not change how it is read."""
+    latin = "+".join(latin_languages(parse_languages(lang)))
+    if not latin or latin == lang:
+        return None
+    if known is not None:
+        return known
+    script = engine.detect_script(image, dpi=dpi)
+    log.debug("page %d: OSD script %s", number, script)
+    return is_latin(script)
+
+
+def read_as(
+    engine: OcrEngine,
+    image: Image.Image,
+    number: int,
+    dpi: float,
+    lang: str,
+    latin_page: bool | None,
 ) -> Page:
+    """OCR one page as ``script_decision`` decided: a Latin page with the Latin languages,
+    any other with the whole set (each checked by its own reading, module docstring)."""
     allowed = parse_languages(lang)
-    latin = "+".join(latin_languages(allowed))
-    if latin and latin != lang:
-        is_latin_page = memory.latin
-        if is_latin_page is None:
-            script = engine.detect_script(image, dpi=dpi)
-            log.debug("page %d: OSD script %s", number, script)
-            is_latin_page = is_latin(script)
-        if is_latin_page:
-            return _latin_page(engine, image, number, dpi, latin, lang)
+    if latin_page:
+        return _latin_page(engine, image, number, dpi, "+".join(latin_languages(allowed)), lang)
     page = engine.read(image, page_number=number, dpi=dpi, lang=lang)
     narrower = latin_only_languages(page, lang)
     if narrower is not None:

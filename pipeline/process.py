@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -49,7 +50,7 @@ from pipeline.models import (
     Status,
 )
 from pipeline.pageprogress import page_done
-from pipeline.parallel import bounded_map
+from pipeline.parallel import bounded_map, page_threads, pages_at_once
 from pipeline.provenance import (
     furniture_changes,
     locate_furniture,
@@ -66,7 +67,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from pipeline.ocr import OcrEngine
-    from pipeline.ocr_languages import ScriptMemory
+    from pipeline.ocr_document import DocumentReader
 
 # The OCR and image stages (pytesseract, numpy) are imported by the functions that use them:
 # a run over text layers and text files never loads them.
@@ -118,30 +119,25 @@ def page_reader(config: Config) -> PageReader | None:
 
     # One reader per document: its pages share what their script is. Made at the first page
     # read, so a document without one never loads the OCR stage.
-    memories: list[ScriptMemory] = []
+    readers: list[DocumentReader] = []
+    made = threading.Lock()
 
-    def read(image: Image.Image, number: int) -> Page:
-        from pipeline.ocr_languages import ScriptMemory
-
-        if not memories:
-            memories.append(ScriptMemory())
-        return read_image(image, number, config.ocr_dpi, config, memories[0])
+    def read(image: Image.Image, number: int) -> Callable[[], Page]:
+        with made:
+            if not readers:
+                readers.append(document_reader(config))
+        return readers[0].read(image, number, config.ocr_dpi)
 
     return read
 
 
-def read_image(
-    image: Image.Image,
-    number: int,
-    dpi: float,
-    config: Config,
-    memory: ScriptMemory | None = None,
-) -> Page:
-    """OCR one page image with the allowed languages that fit its script (``ocr_languages``)."""
-    from pipeline.ocr_languages import read_by_script
+def document_reader(config: Config) -> DocumentReader:
+    """A reader of one document's page images, with the allowed languages that fit each page's
+    script (``ocr_languages``), its pages in parallel as far as the cores allow."""
+    from pipeline.ocr_document import DocumentReader
 
     engine = ocr_engine(config.ocr_lang)
-    return read_by_script(engine, image, number, dpi, config.ocr_lang, memory)
+    return DocumentReader(engine, config.ocr_lang, pages_at_once(config.page_workers))
 
 
 def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:
@@ -151,15 +147,11 @@ def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:
     if config.ocr == OcrMode.NEVER:
         raise NeedsOcrError(f"{media_type} page image: needs OCR, but --ocr is never")
 
-    from pipeline.ocr_languages import ScriptMemory
+    reader = document_reader(config)
 
-    memory = ScriptMemory()
-
-    def read_frame(item: tuple[int, Image.Image]) -> Page:
+    def read_frame(item: tuple[int, Image.Image]) -> tuple[int, Callable[[], Page]]:
         number, image = item
-        dpi = image_dpi(image) or DEFAULT_IMAGE_DPI
-        page = read_image(image, number, dpi, config, memory)
-        return replace(page, number=number, reason="page image")
+        return number, reader.read(image, number, image_dpi(image) or DEFAULT_IMAGE_DPI)
 
     frames = (
         (number, image)
@@ -167,8 +159,9 @@ def extract_images(data: bytes, media_type: str, config: Config) -> Extraction:
         if config.pages is None or number in config.pages
     )
     pages: list[Page] = []
-    for future in bounded_map(read_frame, frames, config.page_workers):
-        pages.append(future.result())
+    for future in bounded_map(read_frame, frames, page_threads(config.page_workers)):
+        number, settle = future.result()
+        pages.append(replace(settle(), number=number, reason="page image"))
         page_done(len(pages), len(config.pages) if config.pages else None)
     return Extraction(pages=tuple(pages), media_type=media_type)
 

@@ -53,6 +53,7 @@ from pipeline.limits import default_max_memory_mb as default_max_memory_mb
 from pipeline.limits import default_workers as default_workers
 from pipeline.models import Document, Status
 from pipeline.pageprogress import PageProgress, listening
+from pipeline.parallel import lend_idle_cores
 from pipeline.scratch import make_run_folder, process_folder
 from pipeline.tasks import Task, TaskProcessor, failed_document
 
@@ -107,18 +108,26 @@ def run_isolated(
     idle: list[_Worker] = []
     busy: list[_Worker] = []
     temp_dir = make_run_folder()
+    lent = context.RawValue("i", 0)  # cores each busy worker may borrow (``parallel``)
+    last_jobs = False  # every document has been handed out
     try:
         while True:
-            while len(busy) < workers and (job := next(pending, None)) is not None:
+            while len(busy) < workers and not last_jobs:
+                job = next(pending, None)
+                if job is None:
+                    last_jobs = True
+                    break
                 worker = (
                     idle.pop()
                     if idle
-                    else _start_worker(context, config, limits, process, temp_dir)
+                    else _start_worker(context, config, limits, process, temp_dir, lent, workers)
                 )
                 _assign(worker, job, limits)
                 busy.append(worker)
             if not busy:
                 return
+            # At the end of a batch the idle workers' cores go to the pages of the busy ones.
+            lent.value = workers // len(busy) - 1 if last_jobs else 0
             ready = set(wait(_waitables(busy), timeout=_seconds_to_deadline(busy)))
             for worker in list(busy):
                 outcome = _outcome(worker, ready, limits, on_page)
@@ -140,12 +149,18 @@ def run_isolated(
 
 
 def _start_worker(
-    context: BaseContext, config: Config, limits: Limits, process: TaskProcessor, temp_dir: Path
+    context: BaseContext,
+    config: Config,
+    limits: Limits,
+    process: TaskProcessor,
+    temp_dir: Path,
+    lent: ctypes.c_int,
+    workers: int,
 ) -> _Worker:
     parent_end, child_end = context.Pipe()
     child = context.Process(  # type: ignore[attr-defined]
         target=_worker_main,
-        args=(child_end, config, limits, process, temp_dir, os.getpid()),
+        args=(child_end, config, limits, process, temp_dir, os.getpid(), lent, workers),
         name="pipeline-worker",
         daemon=True,
     )
@@ -284,9 +299,12 @@ def _worker_main(
     process: TaskProcessor,
     temp_dir: Path,
     run_pid: int,
+    lent: ctypes.c_int,
+    workers: int,
 ) -> None:
     """A worker's life: documents in, results out, until told to stop or the parent is gone."""
     _isolate_this_worker(temp_dir)
+    lend_idle_cores(lambda: lent.value, workers - 1)
     # With a memory limit, a keeper process tells a death by that limit from a crash.
     record = keep(conn, _die_with_parent) if limits.max_memory_mb is not None else None
     _die_with_run(run_pid)

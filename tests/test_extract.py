@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -350,9 +351,9 @@ def test_a_page_pdfminer_cannot_parse_is_rendered_for_ocr(tmp_path: Path) -> Non
     data = faults.short_length_hex_pdf(tmp_path / "short-length.pdf").read_bytes()
     read: list[tuple[int, int]] = []
 
-    def read_image(image: Image.Image, number: int) -> Page:
+    def read_image(image: Image.Image, number: int) -> Callable[[], Page]:
         read.append((number, image.width))
-        return Page(number, (), "ocr")
+        return lambda: Page(number, (), "ocr")
 
     config = replace(Config(), ocr_dpi=72)
     extraction = extract_pdf(data, config, read_image)
