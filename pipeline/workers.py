@@ -127,7 +127,8 @@ def run_isolated(
             if not busy:
                 return
             # At the end of a batch the idle workers' cores go to the pages of the busy ones.
-            lent.value = workers // len(busy) - 1 if last_jobs else 0
+            spare = (workers - len(busy)) * config.page_workers
+            lent.value = spare // len(busy) if last_jobs else 0
             ready = set(wait(_waitables(busy), timeout=_seconds_to_deadline(busy)))
             for worker in list(busy):
                 outcome = _outcome(worker, ready, limits, on_page)
@@ -304,7 +305,7 @@ def _worker_main(
 ) -> None:
     """A worker's life: documents in, results out, until told to stop or the parent is gone."""
     _isolate_this_worker(temp_dir)
-    lend_idle_cores(lambda: lent.value, workers - 1)
+    lend_idle_cores(lambda: lent.value, (workers - 1) * config.page_workers)
     # With a memory limit, a keeper process tells a death by that limit from a crash.
     record = keep(conn, _die_with_parent) if limits.max_memory_mb is not None else None
     _die_with_run(run_pid)
