@@ -56,7 +56,6 @@ class DocumentReader:
         self.allowed = allowed
         self.memory = ScriptMemory()  # what the settled pages say; changed by ``settle`` only
         self._lock = threading.Condition()
-        self._running = 0
         self._reading: set[int] = set()  # started, not read yet
         self._unsettled: dict[int, Page] = {}  # read, not settled yet
 
@@ -76,9 +75,8 @@ class DocumentReader:
         """Wait until fewer than ``allowed()`` pages are being read; what the pages before this
         one say about the script, as far as they are read."""
         with self._lock:
-            while self._running >= max(1, self.allowed()):
+            while len(self._reading) >= max(1, self.allowed()):
                 self._lock.wait(ALLOWED_POLL_SECONDS)
-            self._running += 1
             self._reading.add(number)
             return self._known_before(number)
 
@@ -96,7 +94,6 @@ class DocumentReader:
 
     def _end(self, number: int, page: Page | None) -> None:
         with self._lock:
-            self._running -= 1
             self._reading.discard(number)
             if page is not None:
                 self._unsettled[number] = page
