@@ -273,6 +273,11 @@ def _pool_context() -> BaseContext:
     workers from a clean single-threaded server that has already imported the stages.
     """
     if "forkserver" in multiprocessing.get_all_start_methods():
+        # The server is started as ``python -c``, which puts the working directory first on its
+        # path (Python 3.11's server ignores the path it is given): a ``pipeline`` package there,
+        # such as another version's checkout or a user's own project of that name, would be
+        # imported by the workers instead of this one. PYTHONSAFEPATH keeps it off the path.
+        os.environ.setdefault("PYTHONSAFEPATH", "1")
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["pipeline.process"])
         return context

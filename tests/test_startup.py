@@ -108,3 +108,31 @@ def test_only_a_local_run_starts_its_pool_before_the_command_line_loads(
     arguments: list[str], starts: bool
 ) -> None:
     assert entry.starts_a_local_pool(arguments) is starts
+
+
+def test_a_pipeline_package_in_the_working_directory_is_not_what_the_workers_run(
+    tmp_path: Path,
+) -> None:
+    """Run from a folder holding another ``pipeline`` package (a checkout of another version, a
+    project of that name): the worker pool still runs this one."""
+    shadow = tmp_path / "project" / "pipeline"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text('raise SystemExit("the shadowing package ran")\n')
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for number in range(3):  # more than a run reads in its own process
+        faults.good_text(inputs / f"{number}.txt")
+    script = Path(sys.executable).parent / "pipeline"  # the installed command, as a user runs it
+    if not script.exists():
+        pytest.skip("the pipeline command is not installed beside this Python")
+    child = subprocess.run(
+        [str(script), "run", str(inputs), "--out", str(tmp_path / "out")],
+        cwd=shadow.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr
+    assert "shadowing package" not in child.stderr
+    assert len(list((tmp_path / "out").glob("*.json"))) == 3
