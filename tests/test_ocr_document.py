@@ -84,11 +84,28 @@ def in_order(engine: PagedEngine, numbers: Sequence[int]) -> list[Page]:
     return [read_by_script(engine, page_image(n), n, 300, "rus+eng", memory) for n in numbers]
 
 
-def in_parallel(engine: PagedEngine, numbers: Sequence[int], at_once: int) -> list[Page]:
-    """The pages read by a DocumentReader in ``at_once`` threads, settled in page order."""
+def in_parallel(
+    engine: PagedEngine, numbers: Sequence[int], at_once: int, threads: int | None = None
+) -> list[Page]:
+    """The pages read by a DocumentReader allowing ``at_once`` pages, in that many threads
+    unless ``threads`` says otherwise, settled in page order."""
     reader = DocumentReader(engine, "rus+eng", lambda: at_once)
-    futures = bounded_map(lambda n: reader.read(page_image(n), n, 300), numbers, at_once)
+    futures = bounded_map(lambda n: reader.read(page_image(n), n, 300), numbers, threads or at_once)
     return [future.result()() for future in futures]
+
+
+def page_one_waits_for_page_two() -> Callable[[int], None]:
+    """A ``before_read`` hook: page 1's reading waits until page 2's has begun, so that page 2
+    certainly starts while page 1 is still being read."""
+    second_read = threading.Event()
+
+    def hold_first(number: int) -> None:
+        if number == 1:
+            assert second_read.wait(WAIT_SECONDS), "page 2 did not start while page 1 was read"
+        else:
+            second_read.set()
+
+    return hold_first
 
 
 def english_document(pages: int, **hooks: Callable[[int], None]) -> PagedEngine:
@@ -111,14 +128,7 @@ def test_one_page_at_a_time_reads_as_in_order_and_detects_the_script_once() -> N
 def test_a_page_started_while_the_first_is_read_detects_its_own_script() -> None:
     """Page 2 starts before page 1 is read (page 1 waits for page 2's reading): it cannot
     know page 1's script, so it asks OSD itself; the same script, so its reading stands."""
-    second_read = threading.Event()
-
-    def hold_first(number: int) -> None:
-        if number == 1:
-            assert second_read.wait(WAIT_SECONDS), "page 2 did not start while page 1 was read"
-        else:
-            second_read.set()
-
+    hold_first = page_one_waits_for_page_two()
     engine = english_document(2, before_read=hold_first)
     pages = in_parallel(engine, [1, 2], at_once=2)
     assert pages == in_order(english_document(2), [1, 2])
@@ -130,13 +140,7 @@ def test_a_page_read_by_a_script_its_predecessor_contradicts_is_read_again() -> 
     """A Russian page 1 and a page 2 that OSD takes for Latin: read in order, page 2 follows
     page 1's script and is read with every language. Read in parallel it first follows its own
     OSD, then is read again once page 1 says otherwise, and comes out as read in order."""
-    second_read = threading.Event()
-
-    def hold_first(number: int) -> None:
-        if number == 1:
-            assert second_read.wait(WAIT_SECONDS), "page 2 did not start while page 1 was read"
-        else:
-            second_read.set()
+    hold_first = page_one_waits_for_page_two()
 
     def russian_document(before_read: Callable[[int], None] = lambda n: None) -> PagedEngine:
         return PagedEngine(
@@ -196,17 +200,9 @@ def test_pages_never_run_beyond_the_allowance() -> None:
             second_read.set()
 
     engine = english_document(3, before_read=hold_first)
-    pages = in_parallel_threads(engine, [1, 2, 3], threads=3, allowed=1)
+    pages = in_parallel(engine, [1, 2, 3], at_once=1, threads=3)
     assert pages == in_order(english_document(3), [1, 2, 3])
     assert engine.most_at_once == 1
-
-
-def in_parallel_threads(
-    engine: PagedEngine, numbers: Sequence[int], threads: int, allowed: int
-) -> list[Page]:
-    reader = DocumentReader(engine, "rus+eng", lambda: allowed)
-    futures = bounded_map(lambda n: reader.read(page_image(n), n, 300), numbers, threads)
-    return [future.result()() for future in futures]
 
 
 def test_a_failed_page_is_not_remembered_and_the_next_detects_its_own_script() -> None:
