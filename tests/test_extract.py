@@ -21,7 +21,7 @@ from pipeline.errors import (
 )
 from pipeline.extract import USABLE_LAYER, extract_pdf, text_layer_problem
 from pipeline.models import Extraction, Line, Origin, Page
-from tests import faults
+from tests import pdfbytes, readable_pdfs
 from tests.pdfgen import (
     SOFT_HYPHEN,
     EncryptedPdf,
@@ -331,16 +331,16 @@ def test_too_many_pages(en_statement_pdf: GeneratedStatement) -> None:
 
 def test_an_encrypt_entry_leading_nowhere_is_damage_not_encryption(tmp_path: Path) -> None:
     """pdfminer raises its encryption error; pdfium reads the file as plain: so do we."""
-    data = faults.one_page_pdf(
-        faults.stream(faults._lines_content(faults.LOST_TEXT)), trailer=b"/Encrypt 9 0 R "
+    data = pdfbytes.one_page_pdf(
+        pdfbytes.stream(pdfbytes.lines_content(readable_pdfs.LOST_TEXT)), trailer=b"/Encrypt 9 0 R "
     )
     texts = [line.text for line in all_lines(extract_pdf(data, Config()))]
-    assert texts == list(faults.LOST_TEXT)
+    assert texts == list(readable_pdfs.LOST_TEXT)
 
 
 def test_an_encryption_method_we_cannot_open_is_still_encryption() -> None:
-    data = faults.one_page_pdf(
-        faults.stream(faults._lines_content(faults.LOST_TEXT)),
+    data = pdfbytes.one_page_pdf(
+        pdfbytes.stream(pdfbytes.lines_content(readable_pdfs.LOST_TEXT)),
         trailer=b"/Encrypt << /Filter /Adobe.PubSec /V 4 /R 4 >> ",
     )
     with pytest.raises(EncryptedDocumentError, match="an encryption method we cannot open"):
@@ -348,7 +348,7 @@ def test_an_encryption_method_we_cannot_open_is_still_encryption() -> None:
 
 
 def test_a_page_pdfminer_cannot_parse_is_rendered_for_ocr(tmp_path: Path) -> None:
-    data = faults.short_length_hex_pdf(tmp_path / "short-length.pdf").read_bytes()
+    data = readable_pdfs.short_length_hex_pdf(tmp_path / "short-length.pdf").read_bytes()
     read: list[tuple[int, int]] = []
 
     def read_image(image: Image.Image, number: int) -> Callable[[], Page]:

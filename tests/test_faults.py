@@ -25,7 +25,7 @@ from pipeline.cli import app
 from pipeline.config import Config
 from pipeline.errors import ExitCode, OutputNotWritableError
 from pipeline.schema import json_schema
-from tests import faults
+from tests import faults, misbehaving, readable_pdfs
 
 runner = CliRunner()
 FAULT_RUN_TIMEOUT = "120"
@@ -163,9 +163,9 @@ def test_encrypted_pdf_with_its_password_is_read(tmp_path: Path) -> None:
 
 def test_a_password_is_tried_only_on_the_pdfs_that_need_one(tmp_path: Path) -> None:
     faults.encrypted_pdf(tmp_path / "in" / "encrypted.pdf")
-    faults.unencrypted_pdf(tmp_path / "in" / "plain.pdf")
-    faults.attachments_encrypted_pdf(tmp_path / "in" / "attachments.pdf")
-    faults.restricted_pdf(tmp_path / "in" / "restricted.pdf")
+    readable_pdfs.unencrypted_pdf(tmp_path / "in" / "plain.pdf")
+    readable_pdfs.attachments_encrypted_pdf(tmp_path / "in" / "attachments.pdf")
+    readable_pdfs.restricted_pdf(tmp_path / "in" / "restricted.pdf")
     result = invoke(
         "run", tmp_path / "in", "--out", tmp_path / "out", "-w", "1",
         "--password", faults.PASSWORD,
@@ -199,15 +199,15 @@ def test_a_document_that_never_ends_is_stopped_at_the_time_limit(tmp_path: Path)
 
 
 CRASHES = {
-    faults.CRASH_SEGFAULT: ("WorkerCrashError", "killed by SIGSEGV"),
-    faults.CRASH_EXIT: ("WorkerCrashError", "exit status 3"),
-    faults.CRASH_KILL: ("WorkerCrashError", "killed by SIGKILL"),
+    misbehaving.CRASH_SEGFAULT: ("WorkerCrashError", "killed by SIGSEGV"),
+    misbehaving.CRASH_EXIT: ("WorkerCrashError", "exit status 3"),
+    misbehaving.CRASH_KILL: ("WorkerCrashError", "killed by SIGKILL"),
 }
 # One limit per run: a document that eats memory on a busy machine must not meet a deadline
 # first, so that which limit stops it never depends on the machine's speed.
 BY_LIMIT = {
-    faults.HANG: (Limits(timeout=SHORT_TIMEOUT), "TimeLimitError", "--timeout"),
-    faults.HOG: (Limits(max_memory_mb=SMALL_MEMORY_MB), "MemoryLimitError", "--max-memory"),
+    misbehaving.HANG: (Limits(timeout=SHORT_TIMEOUT), "TimeLimitError", "--timeout"),
+    misbehaving.HOG: (Limits(max_memory_mb=SMALL_MEMORY_MB), "MemoryLimitError", "--max-memory"),
 }
 
 
@@ -216,7 +216,7 @@ def run_misbehaving(root: Path, out: Path, limits: Limits) -> batch.RunSummary:
         faults.good_text(root / f"good-{number}.txt")
     tasks = batch.plan_run(root, out)
     return batch.run_batch(
-        tasks, out, Config(), workers=2, limits=limits, process=faults.misbehaving_task
+        tasks, out, Config(), workers=2, limits=limits, process=misbehaving.process_task
     )
 
 
@@ -239,16 +239,16 @@ def test_a_worker_killed_by_a_crash_at_its_memory_limit_is_told_by_the_limit(
     """A C library that aborts (or segfaults) when an allocation fails kills its worker: the
     death is put down to the memory limit by how far the worker's memory grew, not by time;
     a crash without that growth stays a crash, under the same limit."""
-    faults.good_text(tmp_path / "in" / f"{faults.HOG_THEN_ABORT}.txt")
-    faults.good_text(tmp_path / "in" / f"{faults.CRASH_SEGFAULT}.txt")
+    faults.good_text(tmp_path / "in" / f"{misbehaving.HOG_THEN_ABORT}.txt")
+    faults.good_text(tmp_path / "in" / f"{misbehaving.CRASH_SEGFAULT}.txt")
     summary = run_misbehaving(
         tmp_path / "in", tmp_path / "out", Limits(max_memory_mb=SMALL_MEMORY_MB)
     )
     index = read_index(tmp_path / "out")
-    error = index[f"{faults.HOG_THEN_ABORT}.txt"]["error"]
+    error = index[f"{misbehaving.HOG_THEN_ABORT}.txt"]["error"]
     assert (error["type"], error["stage"]) == ("MemoryLimitError", "batch"), error
     assert "--max-memory" in error["message"]
-    crash = index[f"{faults.CRASH_SEGFAULT}.txt"]["error"]
+    crash = index[f"{misbehaving.CRASH_SEGFAULT}.txt"]["error"]
     assert (crash["type"], crash["message"]) == (
         "WorkerCrashError",
         "the worker process died while reading this document (killed by SIGSEGV)",

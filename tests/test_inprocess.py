@@ -13,7 +13,7 @@ from pipeline.config import Config
 from pipeline.models import Document, SourceInfo, Status
 from pipeline.tasks import Task
 from pipeline.workers import Limits
-from tests import faults
+from tests import faults, misbehaving
 
 LIMITS = Limits(timeout=600.0, max_memory_mb=4096)
 
@@ -89,23 +89,23 @@ def test_one_worker_without_limits_always_runs_here(tmp_path: Path) -> None:
 
 
 def test_a_document_read_here_is_stopped_at_its_time_limit(tmp_path: Path) -> None:
-    faults.good_text(tmp_path / "in" / f"{faults.HANG}.txt")
+    faults.good_text(tmp_path / "in" / f"{misbehaving.HANG}.txt")
     faults.good_text(tmp_path / "in" / "good.txt")
-    outcome = run(tmp_path / "in", tmp_path / "out", Limits(timeout=1.0), faults.misbehaving_task)
-    hung = outcome["results"][f"{faults.HANG}.json"]
+    outcome = run(tmp_path / "in", tmp_path / "out", Limits(timeout=1.0), misbehaving.process_task)
+    hung = outcome["results"][f"{misbehaving.HANG}.json"]
     assert (hung["status"], hung["error"]["type"]) == ("failed", "TimeLimitError")
     assert outcome["results"]["good.json"]["status"] == "ok"
 
 
 def test_a_document_read_here_is_stopped_at_its_memory_limit(tmp_path: Path) -> None:
     # The hog asks for memory until the cap refuses: no timing involved.
-    faults.good_text(tmp_path / "in" / f"{faults.HOG}.txt")
+    faults.good_text(tmp_path / "in" / f"{misbehaving.HOG}.txt")
     faults.good_text(tmp_path / "in" / "good.txt")
     before = resource.getrlimit(resource.RLIMIT_AS)
     outcome = run(
-        tmp_path / "in", tmp_path / "out", Limits(max_memory_mb=512), faults.misbehaving_task
+        tmp_path / "in", tmp_path / "out", Limits(max_memory_mb=512), misbehaving.process_task
     )
-    hog = outcome["results"][f"{faults.HOG}.json"]
+    hog = outcome["results"][f"{misbehaving.HOG}.json"]
     assert (hog["status"], hog["error"]["type"]) == ("failed", "MemoryLimitError")
     assert "--max-memory" in hog["error"]["message"]
     assert outcome["results"]["good.json"]["status"] == "ok"

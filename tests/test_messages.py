@@ -9,7 +9,7 @@ from pipeline.config import Config, OcrMode
 from pipeline.failures import DECOMPRESSION_BOMB, MALFORMED, explain
 from pipeline.inputs import printable
 from pipeline.process import process_bytes
-from tests import faults
+from tests import pdfbytes
 
 RAW_DETAIL = re.compile(r"0x[0-9a-f]{6,}|<[\w.]+ object at|\\x[0-9a-f]{2}|b'|Error\b|Exception\b")
 """Object addresses, raw bytes and Python exception names: none belongs in a message."""
@@ -33,7 +33,7 @@ def test_library_exceptions_map_to_fixed_sentences() -> None:
 
 
 def test_no_text_is_needs_ocr_only_when_ocr_was_off(tmp_path: Path) -> None:
-    blank = faults.assemble_pdf(
+    blank = pdfbytes.assemble_pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

@@ -19,7 +19,7 @@ from pipeline.batch import ItemResult, Limits, config_fingerprint
 from pipeline.config import Config, OcrMode
 from pipeline.errors import ExitCode
 from pipeline.schema import json_schema
-from tests import faults
+from tests import faults, misbehaving
 
 PARAGRAPH = (
     "The Delegation of {country} welcomes the report of the Secretary-General and thanks the "
@@ -156,14 +156,14 @@ def test_a_file_that_is_not_a_result_of_ours_is_kept_and_its_document_fails(
 
 def test_a_document_stopped_by_a_limit_is_tried_again(tmp_path: Path) -> None:
     make_folder(tmp_path / "in")
-    faults.good_text(tmp_path / "in" / f"{faults.HANG}.txt")
+    faults.good_text(tmp_path / "in" / f"{misbehaving.HANG}.txt")
     limits = Limits(timeout=1.0)
-    first = run(tmp_path / "in", tmp_path / "out", limits=limits, process=faults.misbehaving_task)
+    first = run(tmp_path / "in", tmp_path / "out", limits=limits, process=misbehaving.process_task)
     assert first.failed == 1
     second = run(tmp_path / "in", tmp_path / "out")  # in-process now, nothing hangs
     index = read_index(tmp_path / "out")
-    assert not index[f"{faults.HANG}.txt"]["skipped"]
-    assert index[f"{faults.HANG}.txt"]["status"] == "ok"
+    assert not index[f"{misbehaving.HANG}.txt"]["skipped"]
+    assert index[f"{misbehaving.HANG}.txt"]["status"] == "ok"
     assert (second.skipped, second.failed) == (len(COUNTRIES), 0)
 
 
