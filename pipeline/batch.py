@@ -117,7 +117,7 @@ def run_batch(
         todo = _announced(todo, on_start)
     work = process or process_task
     results: Generator[tuple[int, Document], None, None]
-    if executor is not None:
+    if executor is not None:  # a Dask worker's cores are the cluster's to share out
         results = executor(todo, config)
     elif runs_in_process(tasks, workers, limits):
         alone = pages_take_spare_cores(config, 1)  # one document at a time here

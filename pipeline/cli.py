@@ -146,16 +146,13 @@ def run(
 
     _set_log_level(log_level)
     workers = workers or default_workers()
-    # Cores left over by the document workers go to the pages of one scanned document; a Dask
-    # worker's cores are the cluster's to share out, not this machine's.
-    page_workers = 1 if executor is Executor.DASK else max(1, default_workers() // workers)
+    # The cores a document's pages get are the run's to decide (batch.pages_take_spare_cores).
     config = Config(
         password=password,
         ocr=ocr,
         ocr_lang=lang,
         ocr_dpi=dpi,
         min_ocr_confidence=min_confidence,
-        page_workers=page_workers,
         max_pages=max_pages or None,
         pages=parse_pages(pages),
     )
